@@ -1,0 +1,28 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Rectify",
+    products: [
+        .executable(name: "rectify", targets: ["rectify"]),
+        .library(name: "RectifyEngine", targets: ["RectifyEngine"]),
+    ],
+    targets: [
+        // ncursesw through a module map and a small shim for the macros and globals Swift cannot reach.
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        // The routing engine: spec sections 1-7, workloads, presets. No terminal code.
+        .target(name: "RectifyEngine"),
+        // Screen state, key handling, layout and widgets drawn into an in-memory cell grid.
+        .target(name: "RectifyDashboard", dependencies: ["RectifyEngine"]),
+        // The thin ncurses backend that puts a cell grid on a real terminal.
+        .target(name: "RectifyTerminal", dependencies: ["CNcursesw", "RectifyDashboard"]),
+        // Argument parsing and the headless and interactive commands.
+        .target(name: "RectifyCLI", dependencies: ["RectifyEngine", "RectifyDashboard", "RectifyTerminal"]),
+        .executableTarget(name: "rectify", dependencies: ["RectifyCLI"]),
+        .testTarget(name: "RectifyEngineTests", dependencies: ["RectifyEngine"]),
+        .testTarget(name: "RectifyCLITests", dependencies: ["RectifyCLI", "RectifyEngine"]),
+        .testTarget(name: "RectifyDashboardTests", dependencies: ["RectifyDashboard", "RectifyEngine"]),
+        .testTarget(name: "RectifyEndToEndTests", dependencies: ["RectifyEngine"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

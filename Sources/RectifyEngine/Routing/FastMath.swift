@@ -1,0 +1,62 @@
+/// Small numeric kernels for the router's hot loops.
+enum FastMath {
+    /// `e^x` for `x <= 0` to about 1e-7 relative error, exactly 1 at 0.
+    ///
+    /// Softmax needs one exponential per (token, expert); the C library's scalar `expf` would be the
+    /// router's largest cost, while this form vectorises.
+    @inline(__always)
+    static func expNonPositive(_ x: Float) -> Float {
+        let clamped = x < -87 ? -87 : x
+        let t = clamped * 1.442_695_04
+        let whole = t.rounded(.toNearestOrEven)
+        let f = t - whole
+        var p: Float = 1.540_353_04e-4
+        p = p * f + 1.333_355_81e-3
+        p = p * f + 9.618_129_11e-3
+        p = p * f + 5.550_410_87e-2
+        p = p * f + 2.402_265_07e-1
+        p = p * f + 6.931_471_82e-1
+        p = p * f + 1
+        let scale = Float(bitPattern: UInt32(truncatingIfNeeded: Int32(whole) + 127) << 23)
+        return p * scale
+    }
+
+    /// A sort key, ascending, that orders probabilities descending and then token index ascending.
+    @inline(__always)
+    static func descendingKey(probability: Float, token: Int) -> UInt64 {
+        let bits = (probability > 0 ? probability : 0).bitPattern
+        return UInt64(~bits) << 32 | UInt64(truncatingIfNeeded: token)
+    }
+
+    /// Reorders `keys[0..<count]` so that its `k` smallest values come first (in any order).
+    ///
+    /// Only which tokens survive matters, never their order, so a linear selection replaces a sort.
+    static func selectSmallest(_ keys: UnsafeMutablePointer<UInt64>, count: Int, k: Int) {
+        guard k > 0, k < count else { return }
+        var low = 0
+        var high = count - 1
+        while high > low {
+            let mid = low + (high - low) / 2
+            // Median of three as the pivot, kept at `high`.
+            if keys[mid] < keys[low] { swapAt(keys, mid, low) }
+            if keys[high] < keys[low] { swapAt(keys, high, low) }
+            if keys[mid] < keys[high] { swapAt(keys, mid, high) }
+            let pivot = keys[high]
+            var store = low
+            for i in low..<high where keys[i] < pivot {
+                swapAt(keys, i, store)
+                store += 1
+            }
+            swapAt(keys, store, high)
+            if store == k || store == k - 1 { return }
+            if store > k { high = store - 1 } else { low = store + 1 }
+        }
+    }
+
+    @inline(__always)
+    private static func swapAt(_ keys: UnsafeMutablePointer<UInt64>, _ i: Int, _ j: Int) {
+        let held = keys[i]
+        keys[i] = keys[j]
+        keys[j] = held
+    }
+}

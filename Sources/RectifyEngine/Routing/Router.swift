@@ -1,0 +1,145 @@
+import Foundation
+
+/// The optimised router: vanilla top-k with capacity, IR and FR (spec sections 1-7).
+///
+/// One instance keeps its scratch memory between steps; use it from one thread at a time
+/// (it fans out to worker threads itself).
+public final class Router {
+    /// Worker threads a step may use.
+    public let threads: Int
+
+    // Per token (or per token and choice), written by the worker that owns the token.
+    private let choices = ScratchBuffer<Int32>()
+    private let choiceProbability = ScratchBuffer<Float>()
+    private let nextExpert = ScratchBuffer<Int32>()
+    private let nextProbability = ScratchBuffer<Float>()
+    private let rowMax = ScratchBuffer<Float>()
+    private let rowInverseSum = ScratchBuffer<Float>()
+    private let droppedFlag = ScratchBuffer<UInt8>()
+    private let irExpert = ScratchBuffer<Int32>()
+    private let filledFlag = ScratchBuffer<UInt8>()
+    private var workers: [WorkerScratch] = []
+
+    public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.threads = max(1, threads)
+    }
+
+    /// Routes one batch and returns the figures' raw material for the requested modes.
+    ///
+    /// Vanilla is always computed; IR and FR only when a requested mode needs them.
+    public func route(
+        _ batch: RoutingBatch, config: RoutingConfig,
+        modes: Set<RectifyMode> = Set(RectifyMode.allCases), keepTokenRouting: Bool = false
+    ) throws(RoutingError) -> StepAnalysis {
+        do { try config.validate() } catch { throw .invalidConfig(error) }
+        guard batch.tokens == config.tokens, batch.experts == config.experts else {
+            throw .shapeMismatch(tokens: batch.tokens, experts: batch.experts,
+                                 expectedTokens: config.tokens, expectedExperts: config.experts)
+        }
+        let plan = StepPlan(config: config, modes: modes)
+        reserve(plan)
+
+        var requested = [Int32](repeating: 0, count: plan.gpus * plan.experts)
+        var kept = [Int32](repeating: 0, count: plan.gpus * plan.experts)
+        var filled = [Int32](repeating: 0, count: plan.gpus * plan.experts)
+        var irPerExpert = [Int32](repeating: 0, count: plan.experts)
+        var tallies = [SourceTally](repeating: SourceTally(), count: plan.gpus)
+
+        let buffers = TokenBuffers(
+            choices: SharedPointer(choices.base), choiceProbability: SharedPointer(choiceProbability.base),
+            nextExpert: SharedPointer(nextExpert.base), nextProbability: SharedPointer(nextProbability.base),
+            rowMax: SharedPointer(rowMax.base), rowInverseSum: SharedPointer(rowInverseSum.base),
+            droppedFlag: SharedPointer(droppedFlag.base), irExpert: SharedPointer(irExpert.base),
+            filledFlag: SharedPointer(filledFlag.base))
+        let workerList = workers
+
+        batch.logits.withUnsafeBufferPointer { logitsBuffer in
+            guard let logitBase = logitsBuffer.baseAddress else { return }
+            let logits = SharedPointer(UnsafeMutablePointer(mutating: logitBase))
+            parallelChunks(count: plan.tokens, workers: threads) { worker, range in
+                TokenScan.run(range, logits: logits, plan: plan, buffers: buffers,
+                              scratch: workerList[worker])
+            }
+            requested.withUnsafeMutableBufferPointer { requestedBuffer in
+            kept.withUnsafeMutableBufferPointer { keptBuffer in
+            filled.withUnsafeMutableBufferPointer { filledBuffer in
+            irPerExpert.withUnsafeMutableBufferPointer { irBuffer in
+            tallies.withUnsafeMutableBufferPointer { tallyBuffer in
+                guard let requestedBase = requestedBuffer.baseAddress, let keptBase = keptBuffer.baseAddress,
+                      let filledBase = filledBuffer.baseAddress, let irBase = irBuffer.baseAddress,
+                      let tallyBase = tallyBuffer.baseAddress else { return }
+                let outputs = GpuOutputs(
+                    requested: SharedPointer(requestedBase), kept: SharedPointer(keptBase),
+                    filled: SharedPointer(filledBase), irPerExpert: SharedPointer(irBase),
+                    tallies: SharedPointer(tallyBase))
+                parallelChunks(count: plan.gpus, workers: threads) { worker, range in
+                    for gpu in range {
+                        SourceRouting.run(gpu: gpu, logits: logits, plan: plan, buffers: buffers,
+                                          outputs: outputs, scratch: workerList[worker])
+                    }
+                }
+            }}}}}
+        }
+
+        let tokenRouting = keepTokenRouting ? collectTokenRouting(plan) : nil
+        return StepAnalysis(
+            config: config, step: batch.step, capacity: plan.capacity,
+            computed: plan.computedModes,
+            requestedPerGpuExpert: requested, keptPerGpuExpert: kept, filledPerGpuExpert: filled,
+            irPerExpert: irPerExpert, sourceTallies: tallies,
+            expertRequested: Self.columnSums(requested, rows: plan.gpus, columns: plan.experts),
+            expertKept: Self.columnSums(kept, rows: plan.gpus, columns: plan.experts),
+            expertFilled: Self.columnSums(filled, rows: plan.gpus, columns: plan.experts),
+            tokenRouting: tokenRouting)
+    }
+
+    private func reserve(_ plan: StepPlan) {
+        let t = plan.tokens
+        choices.reserve(t * plan.topK)
+        choiceProbability.reserve(t * plan.topK)
+        droppedFlag.reserve(t * plan.topK)
+        for buffer in [nextExpert, irExpert] { buffer.reserve(t) }
+        for buffer in [nextProbability, rowMax, rowInverseSum] { buffer.reserve(t) }
+        filledFlag.reserve(t)
+        let needed = max(1, min(threads, max(plan.tokens, plan.gpus)))
+        while workers.count < needed { workers.append(WorkerScratch()) }
+        for worker in workers { worker.reserve(plan) }
+    }
+
+    private func collectTokenRouting(_ plan: StepPlan) -> TokenRouting {
+        let t = plan.tokens
+        let k = plan.topK
+        return TokenRouting(
+            topK: k,
+            choices: Array(UnsafeBufferPointer(start: choices.base, count: t * k)),
+            dropped: (0..<(t * k)).map { droppedFlag.base[$0] != 0 },
+            next: Array(UnsafeBufferPointer(start: nextExpert.base, count: t)),
+            irExpert: plan.computeIR ? Array(UnsafeBufferPointer(start: irExpert.base, count: t))
+                                     : [Int32](repeating: -1, count: t),
+            filled: plan.computeFR ? (0..<t).map { filledFlag.base[$0] != 0 } : [Bool](repeating: false, count: t))
+    }
+
+    static func columnSums(_ matrix: [Int32], rows: Int, columns: Int) -> [Int] {
+        var sums = [Int](repeating: 0, count: columns)
+        for row in 0..<rows {
+            let offset = row * columns
+            for column in 0..<columns { sums[column] += Int(matrix[offset + column]) }
+        }
+        return sums
+    }
+}
+
+/// Why a batch could not be routed.
+public enum RoutingError: Error, Equatable, Sendable, CustomStringConvertible {
+    case invalidConfig(ConfigError)
+    case shapeMismatch(tokens: Int, experts: Int, expectedTokens: Int, expectedExperts: Int)
+
+    public var description: String {
+        switch self {
+        case .invalidConfig(let error):
+            return error.description
+        case let .shapeMismatch(tokens, experts, expectedTokens, expectedExperts):
+            return "batch has \(tokens) tokens x \(experts) experts, configuration needs \(expectedTokens) x \(expectedExperts)"
+        }
+    }
+}

@@ -1,0 +1,80 @@
+/// The sizes and switches of one routed step, resolved once and shared by every worker.
+struct StepPlan: Sendable {
+    let gpus: Int
+    let experts: Int
+    let expertsPerGPU: Int
+    let topK: Int
+    let tokensPerGPU: Int
+    let tokens: Int
+    let capacity: Int
+    let irCapacity: Int?
+    let dropPolicy: DropPolicy
+    let computeIR: Bool
+    let computeFR: Bool
+
+    init(config: RoutingConfig, modes: Set<RectifyMode>) {
+        gpus = config.gpus
+        experts = config.experts
+        expertsPerGPU = config.expertsPerGPU
+        topK = config.topK
+        tokensPerGPU = config.tokensPerGPU
+        tokens = config.tokens
+        capacity = config.capacity
+        irCapacity = config.irCapacity
+        dropPolicy = config.dropPolicy
+        computeIR = modes.contains { $0.usesIR }
+        computeFR = modes.contains { $0.usesFR } && config.topK < config.experts
+    }
+
+    /// `(k+1)` choices are ranked when a next-best expert exists.
+    var rankedChoices: Int { min(topK + 1, experts) }
+
+    /// The modes whose figures this step can give.
+    var computedModes: Set<RectifyMode> {
+        Set(RectifyMode.allCases.filter { (!$0.usesIR || computeIR) && (!$0.usesFR || computeFR || topK >= experts) })
+    }
+}
+
+/// The per-token buffers of a step.
+struct TokenBuffers: Sendable {
+    let choices: SharedPointer<Int32>
+    let choiceProbability: SharedPointer<Float>
+    let nextExpert: SharedPointer<Int32>
+    let nextProbability: SharedPointer<Float>
+    let rowMax: SharedPointer<Float>
+    let rowInverseSum: SharedPointer<Float>
+    let droppedFlag: SharedPointer<UInt8>
+    let irExpert: SharedPointer<Int32>
+    let filledFlag: SharedPointer<UInt8>
+}
+
+/// The step's outputs; each source GPU writes its own row and its own experts.
+struct GpuOutputs: Sendable {
+    let requested: SharedPointer<Int32>
+    let kept: SharedPointer<Int32>
+    let filled: SharedPointer<Int32>
+    let irPerExpert: SharedPointer<Int32>
+    let tallies: SharedPointer<SourceTally>
+}
+
+/// One worker thread's private scratch, sized for the largest step seen.
+final class WorkerScratch: @unchecked Sendable {
+    let topIndex = ScratchBuffer<Int32>()
+    let topValue = ScratchBuffer<Float>()
+    let counts = ScratchBuffer<Int32>()
+    let bucketStart = ScratchBuffer<Int32>()
+    let bucketCursor = ScratchBuffer<Int32>()
+    let marks = ScratchBuffer<UInt8>()
+    let keys = ScratchBuffer<UInt64>()
+
+    func reserve(_ plan: StepPlan) {
+        topIndex.reserve(plan.rankedChoices)
+        topValue.reserve(plan.rankedChoices)
+        counts.reserve(plan.experts)
+        bucketStart.reserve(plan.experts)
+        bucketCursor.reserve(plan.experts)
+        // Marks are left all zero after every use, and start zeroed.
+        marks.reserve(plan.experts)
+        keys.reserve(plan.tokensPerGPU * plan.topK)
+    }
+}

@@ -1,0 +1,21 @@
+/// A stream of batches of one fixed shape: a synthetic generator or a trace being replayed.
+///
+/// Sources are stateful and used by one thread (the engine's) at a time.
+public protocol BatchSource: AnyObject {
+    /// Tokens per step (all GPUs) and experts, fixed for the life of the source.
+    var tokens: Int { get }
+    var experts: Int { get }
+    /// One line saying where the batches come from, for headers and JSON.
+    var label: String { get }
+    /// The next batch, or `nil` when a non-looping trace is exhausted.
+    func nextBatch() throws(WorkloadError) -> RoutingBatch?
+    /// Starts the stream again from its first step (same seed, same trace position 0).
+    func rewind()
+}
+
+/// Why a workload could not produce a batch; the message names the file, step and token where known.
+public struct WorkloadError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
