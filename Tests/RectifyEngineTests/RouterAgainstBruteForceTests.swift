@@ -1,0 +1,95 @@
+import Testing
+@testable import RectifyEngine
+
+/// The optimised router against the brute-force one on many random small configurations.
+@Suite struct RouterAgainstBruteForceTests {
+    /// A small deterministic generator so failures reproduce.
+    struct Dice {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func int(_ range: ClosedRange<Int>) -> Int {
+            range.lowerBound + Int(next() % UInt64(range.count))
+        }
+        mutating func float() -> Float { Float(next() >> 40) / Float(1 << 24) }
+    }
+
+    static func randomCase(seed: UInt64) -> (RoutingConfig, [Float]) {
+        var dice = Dice(state: seed)
+        let gpus = dice.int(1...4)
+        let experts = gpus * dice.int(1...4)
+        let topK = dice.int(1...min(experts, 4))
+        let n = dice.int(1...24)
+        let factors = [2_500, 5_000, 7_500, 10_000, 12_500, 15_000, 20_000, 30_000]
+        var config = RoutingConfig(
+            gpus: gpus, experts: experts, topK: topK, tokensPerGPU: n,
+            capacityFactor: CapacityFactor(tenThousandths: factors[dice.int(0...factors.count - 1)]),
+            minCapacity: dice.int(0...2),
+            dropPolicy: DropPolicy.allCases[dice.int(0...2)])
+        if dice.int(0...2) == 0 { config.irCapacityFactor = CapacityFactor(tenThousandths: dice.int(1...4) * 2_500) }
+        // A skew per expert makes overflow common; spread keeps ties improbable.
+        let skew = (0..<experts).map { _ in dice.float() * 3 }
+        let logits = (0..<(config.tokens * experts)).map { i in dice.float() * 4 + skew[i % experts] }
+        return (config, logits)
+    }
+
+    @Test("every figure, array and matrix equal on 400 random configurations")
+    func randomConfigurations() throws {
+        let router = Router(threads: 2)
+        for seed in UInt64(1)...400 {
+            let (config, logits) = Self.randomCase(seed: seed)
+            let batch = RoutingBatch(step: 0, tokens: config.tokens, experts: config.experts, logits: logits)
+            let analysis = try router.route(batch, config: config)
+            let expected = BruteForceRouter(config: config, logits: logits).run()
+            let flat = { (rows: [[Int]]) in rows.joined().map(Int32.init) }
+            #expect(analysis.requestedPerGpuExpert == flat(expected.requested), "seed \(seed) \(config)")
+            #expect(analysis.keptPerGpuExpert == flat(expected.kept), "seed \(seed) \(config)")
+            #expect(analysis.filledPerGpuExpert == flat(expected.filled), "seed \(seed) \(config)")
+            #expect(analysis.irPerExpert.map(Int.init) == expected.irPerExpert, "seed \(seed) \(config)")
+            for mode in RectifyMode.allCases {
+                var figures = try #require(analysis.figures(mode))
+                var wanted = try #require(expected.figures[mode])
+                #expect(abs((figures.imbalance ?? -1) - (wanted.imbalance ?? -1)) < 1e-12)
+                (figures.imbalance, wanted.imbalance) = (nil, nil)
+                #expect(figures == wanted, "seed \(seed) mode \(mode) \(config)")
+            }
+        }
+    }
+
+    @Test("one thread and many threads agree")
+    func threadCounts() throws {
+        for seed in UInt64(500)...540 {
+            let (config, logits) = Self.randomCase(seed: seed)
+            let batch = RoutingBatch(step: 0, tokens: config.tokens, experts: config.experts, logits: logits)
+            let one = try Router(threads: 1).route(batch, config: config, keepTokenRouting: true)
+            let many = try Router(threads: 7).route(batch, config: config, keepTokenRouting: true)
+            for mode in RectifyMode.allCases { #expect(one.figures(mode) == many.figures(mode)) }
+            #expect(one.tokenRouting == many.tokenRouting)
+        }
+    }
+
+    @Test("invariants hold on every random configuration")
+    func invariants() throws {
+        let router = Router(threads: 2)
+        for seed in UInt64(1000)...1200 {
+            let (config, logits) = Self.randomCase(seed: seed)
+            let batch = RoutingBatch(step: 0, tokens: config.tokens, experts: config.experts, logits: logits)
+            let analysis = try router.route(batch, config: config)
+            #expect(analysis.keptPerGpuExpert.allSatisfy { Int($0) <= config.capacity })
+            for mode in RectifyMode.allCases {
+                let f = try #require(analysis.figures(mode))
+                #expect(f.kept + f.dropped == f.requested)
+                #expect(f.recovered + f.unrecovered == f.dropped)
+                #expect(f.filled <= f.padding)
+                #expect(f.gpuLoad.reduce(0, +) == f.kept + f.filled + f.irTokens)
+                #expect(f.expertLoad.reduce(0, +) == f.kept + f.filled + f.irTokens)
+                #expect(f.coveredTokens <= f.tokens)
+            }
+        }
+    }
+}
