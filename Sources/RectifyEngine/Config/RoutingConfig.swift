@@ -115,16 +115,27 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     public var allowed: String
     /// Where the value came from (a file name), when known.
     public var source: String?
+    /// The key itself is not one the reader knows.
+    public var unknownKey: Bool
 
-    public init(key: String, value: String, allowed: String, source: String? = nil) {
+    public init(key: String, value: String, allowed: String, source: String? = nil, unknownKey: Bool = false) {
         self.key = key
         self.value = value
         self.allowed = allowed
         self.source = source
+        self.unknownKey = unknownKey
+    }
+
+    /// The same error, attributed to a file.
+    public func from(_ source: String) -> ConfigError {
+        var copy = self
+        copy.source = source
+        return copy
     }
 
     public var description: String {
         let place = source.map { "\($0): " } ?? ""
+        if unknownKey { return "\(place)unknown key \"\(key)\": expected one of \(allowed)" }
         return "\(place)invalid \(key) \(value): expected \(allowed)"
     }
 }

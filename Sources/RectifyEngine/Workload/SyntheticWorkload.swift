@@ -1,0 +1,165 @@
+import Foundation
+
+/// Seeded synthetic router logits: topic clusters, per-GPU topic mixes, a linear router,
+/// expert popularity with drift, and optional hot-expert bursts.
+///
+/// `logits = (W · (centre[topic] + noise · z) + bias(step)) / temperature`, with `W · centre`
+/// precomputed so each token costs one `E x hiddenSize` product.
+public final class SyntheticWorkload: BatchSource {
+    public let parameters: SyntheticParameters
+    public let gpus: Int
+    public let tokensPerGPU: Int
+    public let experts: Int
+    public var tokens: Int { gpus * tokensPerGPU }
+    /// Keep the hidden states in each batch (output-fidelity measurements need them).
+    public var includeHidden: Bool
+    public let threads: Int
+
+    private let router: [Float]            // experts x hiddenSize, scaled by 1 / temperature
+    private let centres: [Float]           // topics x hiddenSize
+    private let centreLogits: [Float]      // topics x experts, scaled
+    private let shardMixes: [[Float]]      // per GPU, cumulative topic probabilities
+    private let baseBias: [Float]          // per expert
+    private var driftState: [Float]
+    private var step = 0
+
+    public var label: String { "synthetic seed \(parameters.seed)" }
+
+    public init(parameters: SyntheticParameters, gpus: Int, experts: Int, tokensPerGPU: Int,
+                includeHidden: Bool = false,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(WorkloadError) {
+        do { try parameters.validate() } catch { throw WorkloadError(error.description) }
+        self.parameters = parameters
+        self.gpus = gpus
+        self.experts = experts
+        self.tokensPerGPU = tokensPerGPU
+        self.includeHidden = includeHidden
+        self.threads = max(1, threads)
+        let d = parameters.hiddenSize
+        let scale = Float(1 / parameters.temperature)
+        var random = RandomStream(seed: parameters.seed, 1)
+        // Router weights ~ N(0, 1/d): logits of unit-variance hidden states have unit variance.
+        let weightScale = Float(1 / Double(d).squareRoot())
+        router = (0..<(experts * d)).map { _ in random.gaussian() * weightScale * scale }
+        centres = (0..<(parameters.topics * d)).map { _ in random.gaussian() * Float(parameters.topicSpread) }
+        var centreLogits = [Float](repeating: 0, count: parameters.topics * experts)
+        for topic in 0..<parameters.topics {
+            for e in 0..<experts {
+                var sum: Float = 0
+                for i in 0..<d { sum += router[e * d + i] * centres[topic * d + i] }
+                centreLogits[topic * experts + e] = sum
+            }
+        }
+        self.centreLogits = centreLogits
+        shardMixes = (0..<gpus).map { _ in
+            let weights = (0..<parameters.topics).map { _ in
+                Float(exp(parameters.shardSpecialization * 3 * Double(random.gaussian())))
+            }
+            let total = weights.reduce(0, +)
+            var running: Float = 0
+            return weights.map { running += $0 / total; return running }
+        }
+        var ranks = Array(0..<experts)
+        ranks.shuffle(using: &random)
+        let rawBias = ranks.map { -Float(parameters.popularitySkew) * Float(log(1 + Double($0))) }
+        let meanBias = rawBias.reduce(0, +) / Float(max(1, experts))
+        baseBias = rawBias.map { ($0 - meanBias) * scale }
+        driftState = [Float](repeating: 0, count: experts)
+    }
+
+    public func rewind() {
+        step = 0
+        driftState = [Float](repeating: 0, count: experts)
+    }
+
+    /// The expert that is hot at `step`, if a burst is on.
+    public func hotExpert(atStep step: Int) -> Int? {
+        let p = parameters
+        guard p.burstEvery > 0, p.burstLength > 0, step % p.burstEvery < p.burstLength else { return nil }
+        var random = RandomStream(seed: p.seed, 7, UInt64(step / p.burstEvery))
+        return random.index(below: experts)
+    }
+
+    public func nextBatch() throws(WorkloadError) -> RoutingBatch? {
+        let bias = advanceBias()
+        let e = experts
+        let d = parameters.hiddenSize
+        var logits = [Float](repeating: 0, count: tokens * e)
+        var hidden = [Float](repeating: 0, count: includeHidden ? tokens * d : 0)
+        let context = GenerationContext(
+            seed: parameters.seed, step: UInt64(step), experts: e, hiddenSize: d, tokensPerGPU: tokensPerGPU,
+            noise: Float(parameters.tokenNoise), topics: parameters.topics)
+        let router = self.router, centres = self.centres, centreLogits = self.centreLogits, mixes = shardMixes
+        logits.withUnsafeMutableBufferPointer { logitBuffer in
+            hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
+                guard let logitBase = logitBuffer.baseAddress else { return }
+                let out = SharedPointer(logitBase)
+                let hiddenOut = hiddenBuffer.baseAddress.map(SharedPointer.init)
+                parallelChunks(count: gpus, workers: threads) { _, range in
+                    for gpu in range {
+                        context.generate(gpu: gpu, mix: mixes[gpu], router: router, centres: centres,
+                                         centreLogits: centreLogits, bias: bias, logits: out, hidden: hiddenOut)
+                    }
+                }
+            }
+        }
+        let batch = RoutingBatch(step: step, tokens: tokens, experts: e, logits: logits,
+                                 hidden: includeHidden ? HiddenStates(dimension: d, values: hidden) : nil)
+        step += 1
+        return batch
+    }
+
+    /// Popularity bias for the current step: fixed skew, mean-reverting drift, burst.
+    private func advanceBias() -> [Float] {
+        let scale = Float(1 / parameters.temperature)
+        var random = RandomStream(seed: parameters.seed, 3, UInt64(step))
+        let drift = Float(parameters.drift)
+        for e in 0..<experts {
+            driftState[e] = driftState[e] * 0.9 + drift * random.gaussian()
+        }
+        var bias = (0..<experts).map { baseBias[$0] + driftState[$0] * scale }
+        if let hot = hotExpert(atStep: step) { bias[hot] += Float(parameters.burstBoost) * scale }
+        return bias
+    }
+}
+
+/// What one GPU's generator needs; a value so it can cross into worker threads.
+private struct GenerationContext: Sendable {
+    let seed: UInt64
+    let step: UInt64
+    let experts: Int
+    let hiddenSize: Int
+    let tokensPerGPU: Int
+    let noise: Float
+    let topics: Int
+
+    func generate(gpu: Int, mix: [Float], router: [Float], centres: [Float], centreLogits: [Float],
+                  bias: [Float], logits: SharedPointer<Float>, hidden: SharedPointer<Float>?) {
+        var random = RandomStream(seed: seed, 5, step, UInt64(gpu))
+        var z = [Float](repeating: 0, count: hiddenSize)
+        router.withUnsafeBufferPointer { w in
+        centreLogits.withUnsafeBufferPointer { cl in
+        bias.withUnsafeBufferPointer { b in
+            guard let w = w.baseAddress, let cl = cl.baseAddress, let b = b.baseAddress else { return }
+            for local in 0..<tokensPerGPU {
+                let t = gpu * tokensPerGPU + local
+                let u = random.uniform()
+                var topic = 0
+                while topic < topics - 1 && mix[topic] < u { topic += 1 }
+                for i in 0..<hiddenSize { z[i] = random.gaussian() * noise }
+                let row = logits.advanced(by: t * experts)
+                let centreRow = cl + topic * experts
+                for e in 0..<experts {
+                    let weights = w + e * hiddenSize
+                    var sum: Float = 0
+                    for i in 0..<hiddenSize { sum += weights[i] * z[i] }
+                    row[e] = centreRow[e] + sum + b[e]
+                }
+                if let hidden {
+                    let h = hidden.advanced(by: t * hiddenSize)
+                    for i in 0..<hiddenSize { h[i] = centres[topic * hiddenSize + i] + z[i] }
+                }
+            }
+        }}}
+    }
+}
