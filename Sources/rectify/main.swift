@@ -1,1 +1,4 @@
+import Foundation
 import RectifyCLI
+
+exit(Rectify.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,24 +1,43 @@
 /// Small numeric kernels for the router's hot loops.
 enum FastMath {
-    /// `e^x` for `x <= 0` to about 1e-7 relative error, exactly 1 at 0.
+    /// Adding then subtracting 1.5 * 2^23 rounds a float to the nearest integer, and the sum's
+    /// low bits hold that integer: no libm call and no float-to-int conversion on the hot path.
+    static let roundingMagic: Float = 12_582_912
+    static let roundingMagicBits = Int32(bitPattern: roundingMagic.bitPattern)
+
+    /// `e^x` for `x <= 87` to about 2e-7 relative error, exactly 1 at 0; inputs below -87 count as -87.
     ///
     /// Softmax needs one exponential per (token, expert); the C library's scalar `expf` would be the
-    /// router's largest cost, while this form vectorises.
+    /// router's largest cost. Same arithmetic as the vector form, so both give identical values.
     @inline(__always)
-    static func expNonPositive(_ x: Float) -> Float {
-        let clamped = x < -87 ? -87 : x
-        let t = clamped * 1.442_695_04
-        let whole = t.rounded(.toNearestOrEven)
-        let f = t - whole
+    static func exp(_ x: Float) -> Float {
+        let t = (x < -87 ? -87 : x) * 1.442_695_04
+        let shifted = t + roundingMagic
+        let f = t - (shifted - roundingMagic)
+        let n = Int32(bitPattern: shifted.bitPattern) &- roundingMagicBits
+        return polynomial(f) * Float(bitPattern: UInt32(bitPattern: (n &+ 127) &<< 23))
+    }
+
+    /// `exp` for inputs already known to lie in [-87, 87]: branch-free, so loops of it vectorise.
+    @inline(__always)
+    static func expInRange(_ x: Float) -> Float {
+        let t = x * 1.442_695_04
+        let shifted = t + roundingMagic
+        let f = t - (shifted - roundingMagic)
+        let n = Int32(bitPattern: shifted.bitPattern) &- roundingMagicBits
+        return polynomial(f) * Float(bitPattern: UInt32(bitPattern: (n &+ 127) &<< 23))
+    }
+
+    /// `2^f` for `f` in [-0.5, 0.5]: Taylor terms of `e^(f ln 2)` to degree 6.
+    @inline(__always)
+    static func polynomial(_ f: Float) -> Float {
         var p: Float = 1.540_353_04e-4
         p = p * f + 1.333_355_81e-3
         p = p * f + 9.618_129_11e-3
         p = p * f + 5.550_410_87e-2
         p = p * f + 2.402_265_07e-1
         p = p * f + 6.931_471_82e-1
-        p = p * f + 1
-        let scale = Float(bitPattern: UInt32(truncatingIfNeeded: Int32(whole) + 127) << 23)
-        return p * scale
+        return p * f + 1
     }
 
     /// A sort key, ascending, that orders probabilities descending and then token index ascending.

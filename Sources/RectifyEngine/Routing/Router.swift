@@ -13,7 +13,7 @@ public final class Router {
     private let choiceProbability = ScratchBuffer<Float>()
     private let nextExpert = ScratchBuffer<Int32>()
     private let nextProbability = ScratchBuffer<Float>()
-    private let rowMax = ScratchBuffer<Float>()
+    private let rowShift = ScratchBuffer<Float>()
     private let rowInverseSum = ScratchBuffer<Float>()
     private let droppedFlag = ScratchBuffer<UInt8>()
     private let irExpert = ScratchBuffer<Int32>()
@@ -48,7 +48,7 @@ public final class Router {
         let buffers = TokenBuffers(
             choices: SharedPointer(choices.base), choiceProbability: SharedPointer(choiceProbability.base),
             nextExpert: SharedPointer(nextExpert.base), nextProbability: SharedPointer(nextProbability.base),
-            rowMax: SharedPointer(rowMax.base), rowInverseSum: SharedPointer(rowInverseSum.base),
+            rowShift: SharedPointer(rowShift.base), rowInverseSum: SharedPointer(rowInverseSum.base),
             droppedFlag: SharedPointer(droppedFlag.base), irExpert: SharedPointer(irExpert.base),
             filledFlag: SharedPointer(filledFlag.base))
         let workerList = workers
@@ -99,7 +99,7 @@ public final class Router {
         choiceProbability.reserve(t * plan.topK)
         droppedFlag.reserve(t * plan.topK)
         for buffer in [nextExpert, irExpert] { buffer.reserve(t) }
-        for buffer in [nextProbability, rowMax, rowInverseSum] { buffer.reserve(t) }
+        for buffer in [nextProbability, rowShift, rowInverseSum] { buffer.reserve(t) }
         filledFlag.reserve(t)
         let needed = max(1, min(threads, max(plan.tokens, plan.gpus)))
         while workers.count < needed { workers.append(WorkerScratch()) }

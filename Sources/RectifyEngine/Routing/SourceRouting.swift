@@ -125,7 +125,7 @@ enum SourceRouting {
             } else {
                 // Park the candidate: expert in the high bits' place is not needed, the token finds it again.
                 buffers.irExpert[t] = Int32(truncatingIfNeeded: best)
-                let probability = FastMath.expNonPositive(bestValue - buffers.rowMax[t]) * buffers.rowInverseSum[t]
+                let probability = FastMath.exp(bestValue - buffers.rowShift[t]) * buffers.rowInverseSum[t]
                 keys[candidates] = FastMath.descendingKey(probability: probability, token: t)
                 candidates += 1
             }

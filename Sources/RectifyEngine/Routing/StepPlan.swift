@@ -41,7 +41,8 @@ struct TokenBuffers: Sendable {
     let choiceProbability: SharedPointer<Float>
     let nextExpert: SharedPointer<Int32>
     let nextProbability: SharedPointer<Float>
-    let rowMax: SharedPointer<Float>
+    /// The value each row's exponentials were taken relative to, and `1 / sum` of them.
+    let rowShift: SharedPointer<Float>
     let rowInverseSum: SharedPointer<Float>
     let droppedFlag: SharedPointer<UInt8>
     let irExpert: SharedPointer<Int32>
@@ -61,6 +62,9 @@ struct GpuOutputs: Sendable {
 final class WorkerScratch: @unchecked Sendable {
     let topIndex = ScratchBuffer<Int32>()
     let topValue = ScratchBuffer<Float>()
+    let laneMaxima = ScratchBuffer<Float>()
+    let terms = ScratchBuffer<Float>()
+    let flags = ScratchBuffer<UInt8>()
     let counts = ScratchBuffer<Int32>()
     let bucketStart = ScratchBuffer<Int32>()
     let bucketCursor = ScratchBuffer<Int32>()
@@ -70,6 +74,9 @@ final class WorkerScratch: @unchecked Sendable {
     func reserve(_ plan: StepPlan) {
         topIndex.reserve(plan.rankedChoices)
         topValue.reserve(plan.rankedChoices)
+        laneMaxima.reserve(8)
+        terms.reserve(plan.experts)
+        flags.reserve(plan.experts)
         counts.reserve(plan.experts)
         bucketStart.reserve(plan.experts)
         bucketCursor.reserve(plan.experts)

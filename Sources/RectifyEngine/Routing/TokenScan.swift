@@ -7,41 +7,29 @@ enum TokenScan {
         let ranked = plan.rankedChoices
         let topIndex = scratch.topIndex.base
         let topValue = scratch.topValue.base
+        let laneMaxima = scratch.laneMaxima.base
+        let terms = scratch.terms.base
+        let flags = scratch.flags.base
         for t in range {
             let row = logits.advanced(by: t * e)
-            // Insertion into a short sorted list; strict comparisons keep the lower index first on ties.
-            var filled = 0
-            for x in 0..<e {
-                let v = row[x]
-                var j: Int
-                if filled == ranked {
-                    if !(v > topValue[ranked - 1]) { continue }
-                    j = ranked - 1
-                } else {
-                    j = filled
-                    filled += 1
-                }
-                while j > 0 && topValue[j - 1] < v {
-                    topValue[j] = topValue[j - 1]
-                    topIndex[j] = topIndex[j - 1]
-                    j -= 1
-                }
-                topValue[j] = v
-                topIndex[j] = Int32(truncatingIfNeeded: x)
-            }
-            let peak = topValue[0]
-            let inverseSum = 1 / exponentialSum(row, count: e, shift: peak)
-            buffers.rowMax[t] = peak
+            var summary = RowSummary.scan(row, count: e, ranked: ranked, lanes: laneMaxima, terms: terms)
+            RowRanking.insertCandidates(row, count: e, ranked: ranked, bound: summary.bound, flags: flags,
+                                        topIndex: topIndex, topValue: topValue)
+            // The sum used a cheap shift; when logits span too wide a range, redo it from the peak.
+            if !summary.sumIsReliable { summary.resum(row, count: e, shift: topValue[0]) }
+            let shift = summary.shift
+            let inverseSum = 1 / summary.sum
+            buffers.rowShift[t] = shift
             buffers.rowInverseSum[t] = inverseSum
             let base = t * k
             for r in 0..<k {
                 buffers.choices[base + r] = topIndex[r]
-                buffers.choiceProbability[base + r] = FastMath.expNonPositive(topValue[r] - peak) * inverseSum
+                buffers.choiceProbability[base + r] = FastMath.exp(topValue[r] - shift) * inverseSum
                 buffers.droppedFlag[base + r] = 0
             }
             if ranked > k {
                 buffers.nextExpert[t] = topIndex[k]
-                buffers.nextProbability[t] = FastMath.expNonPositive(topValue[k] - peak) * inverseSum
+                buffers.nextProbability[t] = FastMath.exp(topValue[k] - shift) * inverseSum
             } else {
                 buffers.nextExpert[t] = -1
                 buffers.nextProbability[t] = 0
@@ -50,23 +38,152 @@ enum TokenScan {
             buffers.filledFlag[t] = 0
         }
     }
+}
 
-    /// `sum(exp(row[x] - shift))`, in eight independent lanes so the loop vectorises.
+/// One pass over a row: strided maxima (a bound for the ranking), the minimum, and the
+/// exponential sum relative to the row's first logit.
+struct RowSummary {
+    var shift: Float = 0
+    var sum: Float = 0
+    var sumIsReliable = false
+    /// A value no larger than the `ranked`-th largest logit, `-inf` when none was found cheaply.
+    var bound = -Float.infinity
+
+    /// Logits within this distance of the shift keep every exponential, and the sum, finite and normal.
+    static let safeSpan: Float = 60
+
+    /// Strided maxima: lane `i` holds the maximum of logits `i, i+8, i+16, ...`. The `ranked`-th
+    /// largest of those eight is a lower bound for the `ranked`-th largest logit (they are distinct
+    /// logits), so only logits at or above it need the exact insertion.
     @inline(__always)
-    static func exponentialSum(_ row: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
-        var lanes = SIMD8<Float>(repeating: 0)
+    static func scan(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int,
+                     lanes: UnsafeMutablePointer<Float>, terms: UnsafeMutablePointer<Float>) -> RowSummary {
+        var summary = RowSummary()
+        guard e >= 8 else {
+            summary.resum(row, count: e, shift: maximum(row, count: e))
+            return summary
+        }
+        let shift = row[0]
+        // Named scalars so the compiler keeps them in vector registers.
+        var h0 = row[0], h1 = row[1], h2 = row[2], h3 = row[3], h4 = row[4], h5 = row[5], h6 = row[6], h7 = row[7]
         var x = 0
-        while x + 8 <= count {
-            var chunk = SIMD8<Float>(repeating: 0)
-            for lane in 0..<8 { chunk[lane] = FastMath.expNonPositive(row[x + lane] - shift) }
-            lanes += chunk
+        while x + 8 <= e {
+            let r = row + x
+            h0 = larger(h0, r[0]); h1 = larger(h1, r[1]); h2 = larger(h2, r[2]); h3 = larger(h3, r[3])
+            h4 = larger(h4, r[4]); h5 = larger(h5, r[5]); h6 = larger(h6, r[6]); h7 = larger(h7, r[7])
             x += 8
         }
-        var total = lanes.sum()
-        while x < count {
-            total += FastMath.expNonPositive(row[x] - shift)
+        // A plain element-wise loop is what the compiler vectorises best; the sum follows in
+        // eight lanes (vector adds only).
+        let whole = x
+        for i in 0..<whole { terms[i] = FastMath.exp(row[i] - shift) }
+        var sums = SIMD8<Float>(repeating: 0)
+        var i = 0
+        while i < whole {
+            sums += UnsafeRawPointer(terms + i).loadUnaligned(as: SIMD8<Float>.self)
+            i += 8
+        }
+        var total = ((sums[0] + sums[1]) + (sums[2] + sums[3])) + ((sums[4] + sums[5]) + (sums[6] + sums[7]))
+        var high = larger(larger(larger(h0, h1), larger(h2, h3)), larger(larger(h4, h5), larger(h6, h7)))
+        while x < e {
+            let v = row[x]
+            high = larger(high, v)
+            if v - shift <= safeSpan { total += FastMath.exp(v - shift) }
             x += 1
         }
-        return total
+        summary.shift = shift
+        summary.sum = total
+        // Terms far below the shift are clamped to e^-87 (negligible); terms far above could overflow.
+        summary.sumIsReliable = high - shift <= safeSpan
+        if ranked <= 8 {
+            lanes[0] = h0; lanes[1] = h1; lanes[2] = h2; lanes[3] = h3
+            lanes[4] = h4; lanes[5] = h5; lanes[6] = h6; lanes[7] = h7
+            summary.bound = SortingNetwork.rankedLargestOfEight(lanes, ranked)
+        }
+        return summary
+    }
+
+    /// Recomputes the sum relative to `shift`, clamping tiny terms: right for any finite row.
+    @inline(__always)
+    mutating func resum(_ row: UnsafeMutablePointer<Float>, count e: Int, shift: Float) {
+        var total: Float = 0
+        for x in 0..<e { total += FastMath.exp(row[x] - shift) }
+        self.shift = shift
+        sum = total
+        sumIsReliable = true
+    }
+
+    @inline(__always)
+    static func larger(_ a: Float, _ b: Float) -> Float { b > a ? b : a }
+
+    static func maximum(_ row: UnsafeMutablePointer<Float>, count e: Int) -> Float {
+        var high = -Float.infinity
+        for x in 0..<e where row[x] > high { high = row[x] }
+        return high
+    }
+}
+
+/// The exact ranking of a row's first `ranked` experts.
+enum RowRanking {
+    /// Inserts, in index order, every logit at or above `bound` into a short sorted list.
+    /// Strict comparisons keep the lower index first on ties, as the spec requires.
+    ///
+    /// The comparison with the bound runs as a vectorised loop into byte flags; only the few
+    /// flagged logits reach the scalar insertion.
+    @inline(__always)
+    static func insertCandidates(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int, bound: Float,
+                                 flags: UnsafeMutablePointer<UInt8>,
+                                 topIndex: UnsafeMutablePointer<Int32>, topValue: UnsafeMutablePointer<Float>) {
+        for x in 0..<e { flags[x] = row[x] >= bound ? 1 : 0 }
+        var filled = 0
+        var threshold = bound
+        var x = 0
+        while x < e {
+            if x + 8 <= e && UnsafeRawPointer(flags + x).loadUnaligned(as: UInt64.self) == 0 {
+                x += 8
+                continue
+            }
+            let v = row[x]
+            let flagged = flags[x] != 0
+            x += 1
+            guard flagged, v >= threshold else { continue }
+            var j: Int
+            if filled == ranked {
+                if !(v > threshold) { continue }
+                j = ranked - 1
+            } else {
+                j = filled
+                filled += 1
+            }
+            while j > 0 && topValue[j - 1] < v {
+                topValue[j] = topValue[j - 1]
+                topIndex[j] = topIndex[j - 1]
+                j -= 1
+            }
+            topValue[j] = v
+            topIndex[j] = Int32(truncatingIfNeeded: x - 1)
+            if filled == ranked { threshold = topValue[ranked - 1] }
+        }
+    }
+}
+
+/// Small fixed-size selections without data-dependent branches.
+enum SortingNetwork {
+    /// The `rank`-th largest of eight values (1-based), sorting them in place, largest first,
+    /// with the 19-comparator network for eight inputs.
+    @inline(__always)
+    static func rankedLargestOfEight(_ values: UnsafeMutablePointer<Float>, _ rank: Int) -> Float {
+        @inline(__always) func order(_ i: Int, _ j: Int) {
+            let a = values[i], b = values[j]
+            values[i] = b > a ? b : a
+            values[j] = b > a ? a : b
+        }
+        order(0, 2); order(1, 3); order(4, 6); order(5, 7)
+        order(0, 4); order(1, 5); order(2, 6); order(3, 7)
+        order(0, 1); order(2, 3); order(4, 5); order(6, 7)
+        order(2, 4); order(3, 5)
+        order(1, 4); order(3, 6)
+        order(1, 2); order(3, 4); order(5, 6)
+        return values[rank - 1]
     }
 }

@@ -94,7 +94,8 @@ public final class SyntheticWorkload: BatchSource {
             hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
                 guard let logitBase = logitBuffer.baseAddress else { return }
                 let out = SharedPointer(logitBase)
-                let hiddenOut = hiddenBuffer.baseAddress.map(SharedPointer.init)
+                // An empty array still has a base address (shared storage): only hand it out when sized.
+                let hiddenOut = hiddenBuffer.isEmpty ? nil : hiddenBuffer.baseAddress.map(SharedPointer.init)
                 parallelChunks(count: gpus, workers: threads) { _, range in
                     for gpu in range {
                         context.generate(gpu: gpu, mix: mixes[gpu], router: router, centres: centres,

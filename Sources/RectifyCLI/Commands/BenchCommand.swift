@@ -1,0 +1,120 @@
+import Foundation
+import RectifyEngine
+
+/// `rectify bench`: tokens routed per second per mode on the shapes the peers were measured on.
+enum BenchCommand {
+    /// A benchmark shape and what peers reach on it on the reference 2-core machine.
+    struct Shape {
+        let name: String
+        let config: RoutingConfig
+        let peers: String
+    }
+
+    static let shapes = [
+        Shape(name: "e64", config: RoutingConfig(gpus: 8, experts: 64, topK: 2, tokensPerGPU: 4096),
+              peers: "Megatron-Core ~2M tokens/s, NumPy 2.3-3.6M; target ir+fr >= 20M"),
+        Shape(name: "e256", config: RoutingConfig(gpus: 64, experts: 256, topK: 8, tokensPerGPU: 1024),
+              peers: "Megatron-Core ~0.2M tokens/s, NumPy 0.35-0.55M; target ir+fr >= 2M"),
+    ]
+
+    static let spec = CommandSpec(
+        name: "bench",
+        summary: "Measure routing speed (tokens/s, one step at a time) per mode, and the synthetic generator's rate.",
+        usage: "rectify bench [--shape all|e64|e256] [--steps N] [--threads N] [--format table|json]",
+        options: [
+            OptionSpec("shape", "S", "e64 (8 GPUs, 64 experts, top-2, 8 x 4096 tokens), e256 (64 GPUs, 256 experts, top-8, 65,536 tokens) or all (default)."),
+            OptionSpec("steps", "N", "Timed steps per mode, 1-10000 (default 30); the median step is reported."),
+            OptionSpec("threads", "N", "Worker threads (default: all cores)."),
+            OptionSpec("format", "F", "table (default) or json."),
+        ],
+        notes: "Build with 'swift build -c release' for meaningful figures. Capacity factor 1.0, score policy, default synthetic workload.")
+
+    struct Measurement {
+        let shape: String
+        let label: String
+        let tokensPerSecond: Double
+        let stepMilliseconds: Double
+    }
+
+    static func run(_ arguments: [String]) throws(CLIError) -> String {
+        let args: ParsedArguments
+        do { args = try ParsedArguments(arguments, spec: spec) } catch { throw .usage(error) }
+        if args.flag("help") { return spec.help }
+        let steps: Int, threads: Int, json: Bool, chosen: [Shape]
+        do {
+            steps = try args.int("steps", in: 1...10_000) ?? 30
+            threads = try args.int("threads", in: 1...256) ?? ProcessInfo.processInfo.activeProcessorCount
+            json = try args.choice("format", { ["table": false, "json": true][$0] }, allowed: ["table", "json"]) ?? false
+            let names = shapes.map(\.name) + ["all"]
+            let shapeName = try args.choice("shape", { names.contains($0) ? $0 : nil }, allowed: names) ?? "all"
+            chosen = shapes.filter { shapeName == "all" || $0.name == shapeName }
+        } catch { throw .usage(error) }
+
+        var results: [Measurement] = []
+        for shape in chosen {
+            results += try measure(shape, steps: steps, threads: threads)
+        }
+        if json {
+            return JSONWriter.write(.object([
+                ("threads", .int(threads)),
+                ("steps", .int(steps)),
+                ("results", .array(results.map { m in
+                    .object([("shape", .string(m.shape)), ("what", .string(m.label)),
+                             ("tokensPerSecond", .double(m.tokensPerSecond.rounded())),
+                             ("stepMilliseconds", .double((m.stepMilliseconds * 1000).rounded() / 1000))])
+                })),
+            ]), indent: 2) + "\n"
+        }
+        var out = "threads \(threads), median of \(steps) steps\n"
+        for shape in chosen {
+            let c = shape.config
+            out += "\n\(shape.name): \(c.gpus) GPUs x \(c.tokensPerGPU) tokens, \(c.experts) experts, top-\(c.topK) (\(shape.peers))\n"
+            let rows = results.filter { $0.shape == shape.name }.map { m in
+                [m.label, String(format: "%.2fM", m.tokensPerSecond / 1e6), String(format: "%.3f", m.stepMilliseconds)]
+            }
+            out += TextTable.render(header: ["routing", "tokens/s", "ms/step"], rows: rows)
+        }
+        return out
+    }
+
+    static func measure(_ shape: Shape, steps: Int, threads: Int) throws(CLIError) -> [Measurement] {
+        let c = shape.config
+        let generator: SyntheticWorkload
+        do {
+            generator = try SyntheticWorkload(parameters: SyntheticParameters(), gpus: c.gpus, experts: c.experts,
+                                              tokensPerGPU: c.tokensPerGPU, threads: threads)
+        } catch { throw .runtime(error.description) }
+        var batches: [RoutingBatch] = []
+        var generatorTimes: [Double] = []
+        for _ in 0..<4 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let batch: RoutingBatch?
+            do { batch = try generator.nextBatch() } catch { throw .runtime(error.description) }
+            generatorTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            if let batch { batches.append(batch) }
+        }
+        let tokens = Double(c.tokens)
+        var results = [Measurement(shape: shape.name, label: "synthetic generator", tokensPerSecond: tokens / median(generatorTimes),
+                                   stepMilliseconds: median(generatorTimes) * 1000)]
+        let router = Router(threads: threads)
+        let cases: [(String, Set<RectifyMode>)] = RectifyMode.allCases.map { ($0.rawValue, [$0]) } + [("all four at once", Set(RectifyMode.allCases))]
+        for (label, modes) in cases {
+            var times: [Double] = []
+            for step in -2..<steps {
+                let batch = batches[(step + 2) % batches.count]
+                let start = DispatchTime.now().uptimeNanoseconds
+                do { _ = try router.route(batch, config: c, modes: modes) } catch { throw .runtime(error.description) }
+                if step >= 0 { times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
+            }
+            let seconds = median(times)
+            results.append(Measurement(shape: shape.name, label: label, tokensPerSecond: tokens / seconds, stepMilliseconds: seconds * 1000))
+        }
+        return results
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+}

@@ -1,0 +1,64 @@
+import RectifyEngine
+
+/// `rectify presets` and `rectify validate FILE`.
+enum PresetsCommand {
+    static let listSpec = CommandSpec(
+        name: "presets",
+        summary: "List the presets that --preset NAME finds, with one-line descriptions.",
+        usage: "rectify presets",
+        options: [],
+        notes: """
+        Folders searched, first match wins: $RECTIFY_PRESETS (colon-separated), ./Presets, and a Presets
+        folder beside or above the rectify executable. 'default' is also built into the binary.
+        """)
+
+    static let validateSpec = CommandSpec(
+        name: "validate",
+        summary: "Check preset files: every key known, every value in range. Prints 'ok' per valid file.",
+        usage: "rectify validate FILE [FILE...]",
+        options: [])
+
+    static func list(_ arguments: [String]) throws(CLIError) -> String {
+        let args: ParsedArguments
+        do { args = try ParsedArguments(arguments, spec: listSpec) } catch { throw .usage(error) }
+        if args.flag("help") { return listSpec.help }
+        if let extra = args.positionals.first { throw .usage(UsageError("unexpected argument '\(extra)'", command: listSpec.name)) }
+        let listings = PresetCatalog.available()
+        let width = listings.map(\.name.count).max() ?? 0
+        return listings.map { listing in
+            let pad = String(repeating: " ", count: width - listing.name.count)
+            let text = listing.problem.map { "INVALID: \($0)" } ?? listing.description
+            let place = listing.path == nil ? " (built in)" : ""
+            return "\(listing.name)\(pad)  \(text)\(place)"
+        }.joined(separator: "\n") + "\n"
+    }
+
+    static func validate(_ arguments: [String]) throws(CLIError) -> String {
+        let args: ParsedArguments
+        do { args = try ParsedArguments(arguments, spec: validateSpec) } catch { throw .usage(error) }
+        if args.flag("help") { return validateSpec.help }
+        guard !args.positionals.isEmpty else {
+            throw .usage(UsageError("validate needs at least one preset FILE", command: validateSpec.name))
+        }
+        var lines: [String] = []
+        for path in args.positionals {
+            do {
+                let preset = try PresetReader.read(file: path)
+                if case .trace(let trace) = preset.workload {
+                    do {
+                        _ = try TraceSource(path: trace.path, expectedTokens: preset.routing.tokens,
+                                            expectedExperts: preset.routing.experts, loop: trace.loop)
+                    } catch { throw CLIError.invalid("\(path): trace: \(error.description)") }
+                }
+                lines.append("\(path): ok")
+            } catch let error as ConfigError {
+                throw .invalid(error.description)
+            } catch let error as CLIError {
+                throw error
+            } catch {
+                throw .invalid("\(path): \(error)")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

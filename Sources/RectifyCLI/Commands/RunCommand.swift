@@ -1,0 +1,61 @@
+import RectifyEngine
+
+/// `rectify run`: route a number of steps headless and print the figures.
+enum RunCommand {
+    static let spec = CommandSpec(
+        name: "run",
+        summary: "Route batches headless and print every figure of the routing spec, per step and in total.",
+        usage: "rectify run [--preset NAME|FILE] [--trace FILE.npy] [--steps N] [--mode M[,M...]] [options]",
+        options: ScenarioOptions.specs + [
+            OptionSpec("steps", "N", "Steps (batches) to route, 1-1000000. Default 10."),
+            OptionSpec("mode", "M[,M...]", "Modes to report: vanilla, ir, fr, ir+fr, or all (default), comma-separated."),
+            OptionSpec("format", "F", "Output: table (default), json, jsonl or csv."),
+            OptionSpec("detail", nil, "Add per-step rows (table) or the G x E matrices (json, jsonl)."),
+            OptionSpec("threads", "N", "Worker threads for routing (default: all cores)."),
+        ],
+        notes: """
+        All modes are routed on the very same batches. A trace that ends before --steps stops the run
+        (say --loop to start it again). Exit status: 0 success, 2 usage or invalid input, 1 runtime error;
+        on error nothing is written to standard output.
+        """)
+
+    static func run(_ arguments: [String]) throws(CLIError) -> String {
+        let args: ParsedArguments
+        do { args = try ParsedArguments(arguments, spec: spec) } catch { throw .usage(error) }
+        if args.flag("help") { return spec.help }
+        if !args.positionals.isEmpty {
+            throw .usage(UsageError("unexpected argument '\(args.positionals[0])'", command: spec.name))
+        }
+        let steps: Int
+        let format: OutputFormat
+        let threads: Int?
+        do {
+            steps = try args.int("steps", in: 1...1_000_000) ?? 10
+            format = try args.choice("format", OutputFormat.init(rawValue:), allowed: OutputFormat.allCases.map(\.rawValue)) ?? .table
+            threads = try args.int("threads", in: 1...256)
+        } catch { throw .usage(error) }
+        let modes = try ScenarioOptions.modes(args, default: RectifyMode.allCases)
+        let preset = try ScenarioOptions.resolve(args, traceLoopDefault: false)
+        let report = try route(preset: preset, modes: modes, steps: steps, detail: args.flag("detail"), threads: threads)
+        return report.render(format, detail: args.flag("detail"))
+    }
+
+    static func route(preset: Preset, modes: [RectifyMode], steps: Int, detail: Bool, threads: Int?) throws(CLIError) -> RunReport {
+        let source: any BatchSource
+        do {
+            if let threads { source = try preset.makeSource(threads: threads) } else { source = try preset.makeSource() }
+        } catch { throw .invalid(error.description) }
+        let router = threads.map { Router(threads: $0) } ?? Router()
+        var report = RunReport(preset: preset, modes: modes, requestedSteps: steps)
+        for _ in 0..<steps {
+            let batch: RoutingBatch?
+            do { batch = try source.nextBatch() } catch { throw .runtime(error.description) }
+            guard let batch else { break }
+            do {
+                let analysis = try router.route(batch, config: preset.routing, modes: Set(modes))
+                report.record(analysis, keepDetail: detail)
+            } catch { throw .runtime(error.description) }
+        }
+        return report
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import RectifyEngine
+
+/// The `rectify` command line: dispatches to the subcommands and maps failures to exit statuses.
+public enum Rectify {
+    public static let version = "0.1.0"
+
+    static let overview = """
+    rectify \(version): top-k MoE routing with expert capacity and the Rectify-Router
+    (Intra-GPU Rectification and Fill-in Rectification, Zeng et al., EMNLP 2024).
+
+    Usage: rectify [COMMAND] [OPTIONS]
+
+    Commands:
+      dash        Live terminal dashboard (the default when no command is given)
+      run         Route batches headless; table, json, jsonl or csv output
+      bench       Measure routing speed per mode
+      presets     List presets
+      validate    Check preset files
+
+    Options:
+      --version   Print the version and exit
+      --help      Show this help; 'rectify COMMAND --help' for a command's options
+
+    Exit status: 0 success, 2 usage or invalid input, 1 runtime error.
+
+    """
+
+    /// Runs one command line and returns the process exit status.
+    public static func main(_ arguments: [String]) -> Int32 {
+        let command = arguments.first ?? "dash"
+        let rest = Array(arguments.dropFirst())
+        let output: String
+        do {
+            switch command {
+            case "--help", "-h", "help": output = overview
+            case "--version", "version": output = "rectify \(version)\n"
+            case "run": output = try RunCommand.run(rest)
+            case "bench": output = try BenchCommand.run(rest)
+            case "presets": output = try PresetsCommand.list(rest)
+            case "validate": output = try PresetsCommand.validate(rest)
+            case "dash": return try DashCommand.run(rest)
+            default:
+                if command.hasPrefix("-") { return try DashCommand.run(arguments) }
+                throw CLIError.usage(UsageError("unknown command '\(command)'"))
+            }
+        } catch let error as CLIError {
+            StandardStreams.writeError("rectify: \(error.message)")
+            return error.exitStatus
+        } catch {
+            StandardStreams.writeError("rectify: \(error)")
+            return 1
+        }
+        return StandardStreams.writeOutput(output) ? 0 : 1
+    }
+}
+
+/// Whole-output writes, so that an error never leaves half a document on standard output.
+enum StandardStreams {
+    static func writeOutput(_ text: String) -> Bool {
+        do {
+            try FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+            return true
+        } catch {
+            writeError("rectify: cannot write output: \(error.localizedDescription)")
+            return false
+        }
+    }
+
+    static func writeError(_ line: String) {
+        try? FileHandle.standardError.write(contentsOf: Data((line + "\n").utf8))
+    }
+}
