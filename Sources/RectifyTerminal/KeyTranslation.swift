@@ -1,0 +1,42 @@
+import CNcursesw
+import RectifyDashboard
+
+/// Maps what `wget_wch` returns to `KeyEvent`s.
+enum KeyTranslation {
+    /// A key code (`wget_wch` returned KEY_CODE_YES); nil for keys the dashboard has no use for.
+    static func event(keyCode code: Int32) -> KeyEvent? {
+        switch code {
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_PPAGE: return .pageUp
+        case KEY_NPAGE: return .pageDown
+        // Some terminals send Find/Select or the keypad corners for Home/End.
+        case KEY_HOME, KEY_FIND, KEY_A1: return .home
+        case KEY_END, KEY_SELECT, KEY_C1: return .end
+        case KEY_ENTER: return .enter
+        case KEY_BTAB: return .backTab
+        case KEY_BACKSPACE: return .backspace
+        case rc_key_f(1)...rc_key_f(63): return .function(Int(code - rc_key_f(0)))
+        default: return nil
+        }
+    }
+
+    /// A character (`wget_wch` returned OK); control characters become named keys or `.control`.
+    static func event(character value: UInt32) -> KeyEvent? {
+        switch value {
+        case 9: return .tab
+        case 10, 13: return .enter
+        case 27: return .escape
+        case 8, 127: return .backspace
+        case 1...26:
+            guard let letter = Unicode.Scalar(UInt32(("a" as Unicode.Scalar).value) + value - 1) else { return nil }
+            return .control(Character(letter))
+        case 0..<32: return nil
+        default:
+            guard let scalar = Unicode.Scalar(value) else { return nil }
+            return .character(Character(scalar))
+        }
+    }
+}
