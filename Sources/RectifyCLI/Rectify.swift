@@ -40,6 +40,7 @@ public enum Rectify {
             case "presets": output = try PresetsCommand.list(rest)
             case "validate": output = try PresetsCommand.validate(rest)
             case "dash": return try DashCommand.run(rest)
+            case "terminal-demo": return try TerminalDemoCommand.run(rest)
             default:
                 if command.hasPrefix("-") { return try DashCommand.run(arguments) }
                 throw CLIError.usage(UsageError("unknown command '\(command)'"))
