@@ -17,12 +17,12 @@ enum BuiltInPresets {
     "seed": 1,
     "hiddenSize": 16,
     "topics": 16,
-    "topicSpread": 1.0,
+    "topicSpread": 0.3,
     "tokenNoise": 1.0,
     "shardSpecialization": 0.3,
-    "popularitySkew": 0.5,
+    "popularitySkew": 0.03,
     "temperature": 1.0,
-    "drift": 0.15
+    "drift": 0.05
   }
 }
 """

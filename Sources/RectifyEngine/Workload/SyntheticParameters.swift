@@ -8,21 +8,22 @@ public struct SyntheticParameters: Hashable, Sendable, Codable {
     public var topics: Int = 16
     /// How far apart topic centres are (hidden-space units). Larger makes each topic prefer a few
     /// experts strongly: confident routing with clustered demand.
-    public var topicSpread: Double = 1.0
+    public var topicSpread: Double = 0.3
     /// Token noise around its topic centre. Larger blurs topics: more uniform demand.
     public var tokenNoise: Double = 1.0
     /// 0 gives every GPU's data shard the same topic mix; towards 1 each shard specialises in a
     /// few topics, so per-GPU demand differs (OLMoE-like domain experts).
     public var shardSpecialization: Double = 0.3
-    /// Fixed preference for some experts (logit bias `-skew * ln(1 + rank)`). The main imbalance knob:
-    /// 0 is balanced, about 0.5 a trained router with a balancing loss, 1.5+ a young router.
-    public var popularitySkew: Double = 0.5
+    /// Fixed preference for some experts (logit bias `-skew * ln(1 + rank)`, ranks shuffled by seed).
+    /// The main imbalance knob: 0 is balanced, 0.03 a trained router with a balancing loss (top-2
+    /// busiest/mean expert about 1.8 per step), 0.15 with temperature 3 a young router (about 3.4).
+    public var popularitySkew: Double = 0.03
     /// Divides the logits. Above 1 flattens probabilities (young router: near-uniform but a skewed
     /// argmax); below 1 sharpens them (a confident trained router).
     public var temperature: Double = 1.0
-    /// Step-to-step random walk of expert popularity (logit units per step, mean-reverting).
-    /// Makes per-step imbalance vary like trained routers do.
-    public var drift: Double = 0.15
+    /// Step-to-step random walk of expert popularity (logit units per step, mean-reverting with
+    /// factor 0.9). Makes per-step imbalance vary like trained routers do.
+    public var drift: Double = 0.05
     /// Every `burstEvery` steps one random expert turns hot for `burstLength` steps (0 turns bursts off).
     public var burstEvery: Int = 0
     public var burstLength: Int = 0

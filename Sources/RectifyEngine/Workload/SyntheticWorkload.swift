@@ -38,9 +38,14 @@ public final class SyntheticWorkload: BatchSource {
         let d = parameters.hiddenSize
         let scale = Float(1 / parameters.temperature)
         var random = RandomStream(seed: parameters.seed, 1)
-        // Router weights ~ N(0, 1/d): logits of unit-variance hidden states have unit variance.
-        let weightScale = Float(1 / Double(d).squareRoot())
-        router = (0..<(experts * d)).map { _ in random.gaussian() * weightScale * scale }
+        // Router rows are random directions of unit length: no expert wins by a larger norm, so
+        // imbalance comes only from the knobs (topics, skew, drift, bursts).
+        var weights = (0..<(experts * d)).map { _ in random.gaussian() }
+        for e in 0..<experts {
+            let norm = (0..<d).reduce(Float(0)) { $0 + weights[e * d + $1] * weights[e * d + $1] }.squareRoot()
+            for i in 0..<d { weights[e * d + i] *= scale / max(norm, 1e-6) }
+        }
+        router = weights
         centres = (0..<(parameters.topics * d)).map { _ in random.gaussian() * Float(parameters.topicSpread) }
         var centreLogits = [Float](repeating: 0, count: parameters.topics * experts)
         for topic in 0..<parameters.topics {
