@@ -74,7 +74,7 @@ final class WorkerScratch: @unchecked Sendable {
     func reserve(_ plan: StepPlan) {
         topIndex.reserve(plan.rankedChoices)
         topValue.reserve(plan.rankedChoices)
-        laneMaxima.reserve(8)
+        laneMaxima.reserve(16)
         terms.reserve(plan.experts)
         flags.reserve(plan.experts)
         counts.reserve(plan.experts)

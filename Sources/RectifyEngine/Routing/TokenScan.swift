@@ -52,9 +52,10 @@ struct RowSummary {
     /// Logits within this distance of the shift keep every exponential, and the sum, finite and normal.
     static let safeSpan: Float = 60
 
-    /// Strided maxima: lane `i` holds the maximum of logits `i, i+8, i+16, ...`. The `ranked`-th
-    /// largest of those eight is a lower bound for the `ranked`-th largest logit (they are distinct
-    /// logits), so only logits at or above it need the exact insertion.
+    /// Strided maxima: lane `i` holds the maximum of logits `i, i+w, i+2w, ...` (`w` = 8, or 16
+    /// when more than eight experts are ranked). The `ranked`-th largest of those is a lower bound
+    /// for the `ranked`-th largest logit (they are distinct logits), so only logits at or above it
+    /// need the exact insertion.
     @inline(__always)
     static func scan(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int,
                      lanes: UnsafeMutablePointer<Float>, terms: UnsafeMutablePointer<Float>) -> RowSummary {
@@ -63,44 +64,75 @@ struct RowSummary {
             summary.resum(row, count: e, shift: maximum(row, count: e))
             return summary
         }
+        let width = ranked > 8 && e >= 16 ? 16 : 8
+        let covered = width == 8 ? eightStridedMaxima(row, count: e, into: lanes)
+                                 : sixteenStridedMaxima(row, count: e, into: lanes)
+        var high = lanes[0]
+        for lane in 1..<width { high = larger(high, lanes[lane]) }
+        for x in covered..<e { high = larger(high, row[x]) }
+
+        // A plain element-wise loop is what the compiler vectorises best; the sum follows in four
+        // independent accumulators.
         let shift = row[0]
+        for i in 0..<e { terms[i] = FastMath.exp(row[i] - shift) }
+        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+        var i = 0
+        while i + 4 <= e {
+            s0 += terms[i]; s1 += terms[i + 1]; s2 += terms[i + 2]; s3 += terms[i + 3]
+            i += 4
+        }
+        var total = (s0 + s1) + (s2 + s3)
+        while i < e {
+            total += terms[i]
+            i += 1
+        }
+        summary.shift = shift
+        summary.sum = total
+        // Terms far below the shift are clamped to e^-87 (negligible); terms far above could overflow.
+        summary.sumIsReliable = high - shift <= safeSpan
+        if ranked <= width {
+            summary.bound = width == 8 ? SortingNetwork.rankedLargestOfEight(lanes, ranked)
+                                       : SortingNetwork.rankedLargestOfSixteen(lanes, ranked)
+        }
+        return summary
+    }
+
+    /// Eight strided maxima into `lanes`; returns how many logits they cover (a multiple of 8).
+    @inline(__always)
+    static func eightStridedMaxima(_ row: UnsafeMutablePointer<Float>, count e: Int,
+                                   into lanes: UnsafeMutablePointer<Float>) -> Int {
         // Named scalars so the compiler keeps them in vector registers.
         var h0 = row[0], h1 = row[1], h2 = row[2], h3 = row[3], h4 = row[4], h5 = row[5], h6 = row[6], h7 = row[7]
-        var x = 0
+        var x = 8
         while x + 8 <= e {
             let r = row + x
             h0 = larger(h0, r[0]); h1 = larger(h1, r[1]); h2 = larger(h2, r[2]); h3 = larger(h3, r[3])
             h4 = larger(h4, r[4]); h5 = larger(h5, r[5]); h6 = larger(h6, r[6]); h7 = larger(h7, r[7])
             x += 8
         }
-        // A plain element-wise loop is what the compiler vectorises best; the sum follows in
-        // eight lanes (vector adds only).
-        let whole = x
-        for i in 0..<whole { terms[i] = FastMath.exp(row[i] - shift) }
-        var sums = SIMD8<Float>(repeating: 0)
-        var i = 0
-        while i < whole {
-            sums += UnsafeRawPointer(terms + i).loadUnaligned(as: SIMD8<Float>.self)
-            i += 8
+        lanes[0] = h0; lanes[1] = h1; lanes[2] = h2; lanes[3] = h3
+        lanes[4] = h4; lanes[5] = h5; lanes[6] = h6; lanes[7] = h7
+        return x
+    }
+
+    /// Sixteen strided maxima into `lanes`; returns how many logits they cover (a multiple of 16).
+    static func sixteenStridedMaxima(_ row: UnsafeMutablePointer<Float>, count e: Int,
+                                     into lanes: UnsafeMutablePointer<Float>) -> Int {
+        var h0 = row[0], h1 = row[1], h2 = row[2], h3 = row[3], h4 = row[4], h5 = row[5], h6 = row[6], h7 = row[7]
+        var h8 = row[8], h9 = row[9], h10 = row[10], h11 = row[11], h12 = row[12], h13 = row[13], h14 = row[14], h15 = row[15]
+        var x = 16
+        while x + 16 <= e {
+            let r = row + x
+            h0 = larger(h0, r[0]); h1 = larger(h1, r[1]); h2 = larger(h2, r[2]); h3 = larger(h3, r[3])
+            h4 = larger(h4, r[4]); h5 = larger(h5, r[5]); h6 = larger(h6, r[6]); h7 = larger(h7, r[7])
+            h8 = larger(h8, r[8]); h9 = larger(h9, r[9]); h10 = larger(h10, r[10]); h11 = larger(h11, r[11])
+            h12 = larger(h12, r[12]); h13 = larger(h13, r[13]); h14 = larger(h14, r[14]); h15 = larger(h15, r[15])
+            x += 16
         }
-        var total = ((sums[0] + sums[1]) + (sums[2] + sums[3])) + ((sums[4] + sums[5]) + (sums[6] + sums[7]))
-        var high = larger(larger(larger(h0, h1), larger(h2, h3)), larger(larger(h4, h5), larger(h6, h7)))
-        while x < e {
-            let v = row[x]
-            high = larger(high, v)
-            if v - shift <= safeSpan { total += FastMath.exp(v - shift) }
-            x += 1
-        }
-        summary.shift = shift
-        summary.sum = total
-        // Terms far below the shift are clamped to e^-87 (negligible); terms far above could overflow.
-        summary.sumIsReliable = high - shift <= safeSpan
-        if ranked <= 8 {
-            lanes[0] = h0; lanes[1] = h1; lanes[2] = h2; lanes[3] = h3
-            lanes[4] = h4; lanes[5] = h5; lanes[6] = h6; lanes[7] = h7
-            summary.bound = SortingNetwork.rankedLargestOfEight(lanes, ranked)
-        }
-        return summary
+        lanes[0] = h0; lanes[1] = h1; lanes[2] = h2; lanes[3] = h3; lanes[4] = h4; lanes[5] = h5
+        lanes[6] = h6; lanes[7] = h7; lanes[8] = h8; lanes[9] = h9; lanes[10] = h10; lanes[11] = h11
+        lanes[12] = h12; lanes[13] = h13; lanes[14] = h14; lanes[15] = h15
+        return x
     }
 
     /// Recomputes the sum relative to `shift`, clamping tiny terms: right for any finite row.
@@ -137,19 +169,12 @@ enum RowRanking {
         for x in 0..<e { flags[x] = row[x] >= bound ? 1 : 0 }
         var filled = 0
         var threshold = bound
-        var x = 0
-        while x < e {
-            if x + 8 <= e && UnsafeRawPointer(flags + x).loadUnaligned(as: UInt64.self) == 0 {
-                x += 8
-                continue
-            }
+        @inline(__always) func consider(_ x: Int) {
             let v = row[x]
-            let flagged = flags[x] != 0
-            x += 1
-            guard flagged, v >= threshold else { continue }
+            guard v >= threshold else { return }
             var j: Int
             if filled == ranked {
-                if !(v > threshold) { continue }
+                if !(v > threshold) { return }
                 j = ranked - 1
             } else {
                 j = filled
@@ -161,8 +186,22 @@ enum RowRanking {
                 j -= 1
             }
             topValue[j] = v
-            topIndex[j] = Int32(truncatingIfNeeded: x - 1)
+            topIndex[j] = Int32(truncatingIfNeeded: x)
             if filled == ranked { threshold = topValue[ranked - 1] }
+        }
+        var x = 0
+        while x + 8 <= e {
+            // Eight flags as one word; each set byte is visited in index order.
+            var word = UnsafeRawPointer(flags + x).loadUnaligned(as: UInt64.self)
+            while word != 0 {
+                consider(x + word.trailingZeroBitCount / 8)
+                word &= word - 1
+            }
+            x += 8
+        }
+        while x < e {
+            if flags[x] != 0 { consider(x) }
+            x += 1
         }
     }
 }
@@ -185,5 +224,23 @@ enum SortingNetwork {
         order(1, 4); order(3, 6)
         order(1, 2); order(3, 4); order(5, 6)
         return values[rank - 1]
+    }
+
+    /// The `rank`-th largest of sixteen values (1-based): both halves sorted by the network, then
+    /// the best split of `rank` between them (the `rank`-th largest of a union of two sorted lists
+    /// is the largest `min(A[a], B[rank - a])`).
+    @inline(__always)
+    static func rankedLargestOfSixteen(_ values: UnsafeMutablePointer<Float>, _ rank: Int) -> Float {
+        _ = rankedLargestOfEight(values, 1)
+        _ = rankedLargestOfEight(values + 8, 1)
+        var best = -Float.infinity
+        for fromFirst in max(0, rank - 8)...min(8, rank) {
+            let fromSecond = rank - fromFirst
+            let a = fromFirst > 0 ? values[fromFirst - 1] : Float.infinity
+            let b = fromSecond > 0 ? values[8 + fromSecond - 1] : Float.infinity
+            let candidate = a < b ? a : b
+            if candidate > best { best = candidate }
+        }
+        return best
     }
 }
