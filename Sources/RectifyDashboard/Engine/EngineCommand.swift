@@ -1,0 +1,13 @@
+import RectifyEngine
+
+/// What the screen asks of the engine. Settings and presets apply at the next batch;
+/// pause, throttle and reset apply as soon as the engine thread is free.
+public enum EngineCommand: Equatable, Sendable {
+    case setConfig(RoutingConfig)
+    case switchPreset(Preset)
+    case setPaused(Bool)
+    /// Route one batch while paused.
+    case singleStep
+    case setThrottle(Int?)
+    case resetStatistics
+}

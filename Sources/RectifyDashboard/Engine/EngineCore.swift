@@ -1,0 +1,134 @@
+import RectifyEngine
+
+/// Opens the batch stream of a preset; called on the engine thread, which then owns the source.
+public typealias SourceFactory = @Sendable (Preset) throws -> any BatchSource
+
+/// The engine's working state: source, router, totals and histories. Not thread-safe; `LiveEngine`
+/// keeps it behind a lock that only the engine thread (or a test driving it) takes.
+final class EngineCore {
+    private(set) var preset: Preset
+    private(set) var config: RoutingConfig
+    private var source: (any BatchSource)?
+    private let router: Router
+    private let threads: Int
+    private let openSource: SourceFactory
+    private let historyLength: Int
+    private(set) var modes: PerMode<ModeSnapshot>
+    private(set) var step = 0
+    private(set) var batchStep: Int?
+    private(set) var endOfTrace = false
+    /// A workload or routing error stopped the stream; a reset, a new setting or preset retries.
+    private(set) var halted = false
+    private(set) var message: String?
+    private(set) var failureSerial = 0
+
+    init(preset: Preset, threads: Int, historyLength: Int, openSource: @escaping SourceFactory) {
+        self.preset = preset
+        self.openSource = openSource
+        self.config = preset.routing
+        self.threads = max(1, threads)
+        self.historyLength = max(1, historyLength)
+        router = Router(threads: self.threads)
+        modes = PerMode { ModeSnapshot(mode: $0, historyLength: max(1, historyLength)) }
+    }
+
+    /// True when `routeNext` may produce a step.
+    var canStep: Bool { !endOfTrace && !halted }
+
+    /// Opens the preset's source; on failure keeps the old preset and source and says why.
+    func switchPreset(_ next: Preset) {
+        do {
+            try next.routing.validate()
+            let opened = try openSource(next)
+            source = opened
+            preset = next
+            config = next.routing
+            modes = PerMode { ModeSnapshot(mode: $0, historyLength: historyLength) }
+            endOfTrace = false
+            halted = false
+            message = nil
+        } catch let error as ConfigError {
+            reject("preset \(next.name): \(error.description)")
+        } catch let error as WorkloadError {
+            reject("preset \(next.name): \(error.description)")
+        } catch {
+            reject("preset \(next.name): \(error)")
+        }
+    }
+
+    /// Takes a new routing configuration if it is valid and fits the batches the source produces.
+    func setConfig(_ next: RoutingConfig) {
+        do {
+            try next.validate()
+        } catch {
+            reject("setting rejected: \(error.description)")
+            return
+        }
+        if let source, source.tokens != next.tokens || source.experts != next.experts {
+            reject("setting rejected: batches have \(source.tokens) tokens x \(source.experts) experts, the setting needs \(next.tokens) x \(next.experts)")
+            return
+        }
+        config = next
+        halted = false
+        // A good setting clears an earlier complaint; the end of a trace stays reported.
+        if !endOfTrace { message = nil }
+    }
+
+    /// Clears totals and histories; replays a finished trace and retries after an error.
+    func resetStatistics() {
+        for mode in RectifyMode.allCases { modes[mode].resetStatistics() }
+        if endOfTrace {
+            source?.rewind()
+            endOfTrace = false
+        }
+        halted = false
+        message = nil
+    }
+
+    /// Routes the next batch for all four modes; returns whether a step was added.
+    @discardableResult
+    func routeNext() -> Bool {
+        guard canStep else { return false }
+        do {
+            let current: any BatchSource
+            if let source {
+                current = source
+            } else {
+                current = try openSource(preset)
+                source = current
+            }
+            guard let batch = try current.nextBatch() else {
+                endOfTrace = true
+                message = "end of trace after \(batchStep.map { $0 + 1 } ?? 0) batches: r replays it"
+                return false
+            }
+            let analysis = try router.route(batch, config: config)
+            for mode in RectifyMode.allCases {
+                guard let figures = analysis.figures(mode) else { continue }
+                modes[mode].record(figures, gpus: config.gpus)
+            }
+            step += 1
+            batchStep = batch.step
+            return true
+        } catch let error as WorkloadError {
+            halt("workload: \(error.description)")
+        } catch let error as RoutingError {
+            halt("routing: \(error.description)")
+        } catch {
+            halt("\(error)")
+        }
+        return false
+    }
+
+    var sourceLabel: String? { source?.label }
+
+    private func reject(_ text: String) {
+        message = text
+        failureSerial += 1
+    }
+
+    private func halt(_ text: String) {
+        message = text
+        halted = true
+    }
+}

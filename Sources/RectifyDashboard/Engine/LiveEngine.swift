@@ -1,0 +1,173 @@
+import Dispatch
+import Foundation
+import RectifyEngine
+import Synchronization
+
+/// Runs routing in the background and publishes immutable snapshots for the screen.
+///
+/// Two locks: `core` is held by the engine thread for a whole step (the heavy work); `controls`
+/// is only ever held for a few assignments, so the UI reading a snapshot or sending a command
+/// never waits for a step. The non-Sendable router and batch source live inside `core`, which a
+/// `Mutex` may hold safely: every access goes through its lock.
+///
+/// Tests skip `start()` and drive the engine with `pump()` on their own thread: the same code
+/// path as the engine thread, minus the throttle's waiting, so no sleeps are needed.
+public final class LiveEngine: Sendable {
+    private let core: Mutex<EngineCore>
+    private let controls: Mutex<EngineControls>
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let clock: @Sendable () -> UInt64
+
+    /// Creates a stopped engine for `preset`; its batch source is opened on the first step.
+    ///
+    /// - Parameters:
+    ///   - threads: worker threads for the router and the synthetic workload.
+    ///   - openSource: opens a preset's batches (default: `Preset.makeSource`); runs on the engine
+    ///     thread, which keeps the non-Sendable source to itself from then on.
+    ///   - clock: nanoseconds, for the throttle and the measured rate (tests pass a manual one).
+    public init(preset: Preset, paused: Bool = false, throttle: Int? = nil, threads: Int = 1,
+                historyLength: Int = 1024, openSource: SourceFactory? = nil,
+                clock: @escaping @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }) {
+        let workers = max(1, threads)
+        let factory: SourceFactory = openSource ?? { preset in try preset.makeSource(threads: workers) }
+        core = Mutex(EngineCore(preset: preset, threads: workers, historyLength: historyLength, openSource: factory))
+        var snapshot = EngineSnapshot.empty(preset: preset, historyLength: historyLength)
+        snapshot.paused = paused
+        snapshot.throttle = throttle
+        controls = Mutex(EngineControls(snapshot: snapshot, paused: paused, throttle: throttle))
+        self.clock = clock
+    }
+
+    // MARK: Reading
+
+    /// The latest published snapshot, with the controls as last requested. A short lock.
+    public func snapshot() -> EngineSnapshot {
+        let now = clock()
+        return controls.withLock { $0.current(now: now) }
+    }
+
+    // MARK: Controls (any thread)
+
+    public func send(_ command: EngineCommand) {
+        controls.withLock { c in
+            switch command {
+            case .setConfig(let config):
+                c.pendingConfig = config
+            case .switchPreset(let preset):
+                // A setting for the old preset's shape makes no sense for the new one.
+                c.pendingPreset = preset
+                c.pendingConfig = nil
+            case .setPaused(let paused):
+                c.paused = paused
+                if !paused { c.stepRequests = 0 }
+            case .singleStep:
+                if c.paused { c.stepRequests += 1 }
+            case .setThrottle(let limit):
+                c.throttle = limit.map { max(1, $0) }
+            case .resetStatistics:
+                c.resetRequested = true
+                c.meter.reset()
+            }
+        }
+        wake.signal()
+    }
+
+    public func setConfig(_ config: RoutingConfig) { send(.setConfig(config)) }
+    public func switchPreset(_ preset: Preset) { send(.switchPreset(preset)) }
+    public func setPaused(_ paused: Bool) { send(.setPaused(paused)) }
+    public func requestStep() { send(.singleStep) }
+    public func setThrottle(_ stepsPerSecond: Int?) { send(.setThrottle(stepsPerSecond)) }
+    public func resetStatistics() { send(.resetStatistics) }
+
+    // MARK: Running
+
+    /// Starts the engine thread (once).
+    public func start() {
+        let first = controls.withLock { c -> Bool in
+            guard !c.started, !c.stopRequested else { return false }
+            c.started = true
+            return true
+        }
+        guard first else { return }
+        let thread = Thread { [self] in run() }
+        thread.name = "rectify-engine"
+        thread.start()
+    }
+
+    /// Stops the engine thread and waits for it to finish its current step. Idempotent.
+    /// Never call it from the engine thread.
+    public func stop() {
+        let mustJoin = controls.withLock { c -> Bool in
+            c.stopRequested = true
+            let join = c.started && !c.joined
+            c.joined = true
+            return join
+        }
+        wake.signal()
+        if mustJoin { finished.wait() }
+    }
+
+    /// Does what the engine thread would do next, on the caller's thread, without waiting for
+    /// the throttle; returns whether a batch was routed. For tests and synchronous drivers only:
+    /// do not mix with `start()`.
+    @discardableResult
+    public func pump() -> Bool {
+        let work = controls.withLock { $0.nextWork(now: clock(), honourThrottle: false) }
+        guard case .perform(let job) = work else { return false }
+        return perform(job)
+    }
+
+    /// Pumps `count` steps (or until nothing more can be routed); returns the steps routed.
+    @discardableResult
+    public func pump(steps count: Int) -> Int {
+        var routed = 0
+        var idle = 0
+        while routed < count, idle < 4 {
+            if pump() { routed += 1; idle = 0 } else { idle += 1 }
+        }
+        return routed
+    }
+
+    private func run() {
+        while true {
+            let now = clock()
+            switch controls.withLock({ $0.nextWork(now: now, honourThrottle: true) }) {
+            case .stop:
+                finished.signal()
+                return
+            case .wait(let nanoseconds):
+                if let nanoseconds {
+                    _ = wake.wait(timeout: .now() + .nanoseconds(Int(min(nanoseconds, 1_000_000_000))))
+                } else {
+                    wake.wait()
+                }
+            case .perform(let job):
+                perform(job)
+            }
+        }
+    }
+
+    /// Applies a job under the core lock, then publishes under the controls lock.
+    @discardableResult
+    private func perform(_ job: EngineControls.Job) -> Bool {
+        let (routed, published, canStep) = core.withLock { core -> (Bool, EngineSnapshot, Bool) in
+            if job.reset { core.resetStatistics() }
+            if let preset = job.preset { core.switchPreset(preset) }
+            if let config = job.config { core.setConfig(config) }
+            let routed = job.step ? core.routeNext() : false
+            let snapshot = EngineSnapshot(
+                step: core.step, batchStep: core.batchStep, config: core.config, presetName: core.preset.name,
+                sourceLabel: core.sourceLabel, modes: core.modes, endOfTrace: core.endOfTrace,
+                message: core.message, failureSerial: core.failureSerial)
+            return (routed, snapshot, core.canStep)
+        }
+        let now = clock()
+        controls.withLock { c in
+            c.snapshot = published
+            c.coreCanStep = canStep
+            if routed { c.meter.record(now) }
+        }
+        return routed
+    }
+}

@@ -1,0 +1,147 @@
+/// How the GPU panels share the body: full bar panels when every GPU fits, else compact rows.
+public enum PanelArrangement: Equatable, Sendable {
+    /// One rectangle per GPU, in GPU order: a title row, one bar per expert, a totals row.
+    case bars([Rect])
+    case compact(CompactArrangement)
+
+    /// Bars need at least this many columns for the bar itself.
+    public static let minimumBarWidth = 8
+    /// Columns between panels side by side.
+    public static let panelGap = 2
+
+    /// Width of an expert label such as `e63`.
+    public static func expertLabelWidth(experts: Int) -> Int { 1 + Format.digits(max(0, experts - 1)) }
+
+    /// The narrowest panel that still shows a bar: label, bar, load column.
+    public static func minimumPanelWidth(experts: Int) -> Int {
+        expertLabelWidth(experts: experts) + 1 + minimumBarWidth + 1 + BarRow.numberWidth
+    }
+
+    public static func arrange(in body: Rect, gpus: Int, experts: Int, selectedGPU: Int) -> PanelArrangement {
+        guard gpus > 0, experts > 0, experts % gpus == 0 else { return .bars([]) }
+        let perGPU = experts / gpus
+        let panelHeight = perGPU + 2
+        let maxRows = body.height / panelHeight
+        if maxRows > 0 {
+            let columns = (gpus + maxRows - 1) / maxRows
+            let widths = body.columns(columns, gap: panelGap)
+            if let narrowest = widths.map(\.width).min(), narrowest >= minimumPanelWidth(experts: experts) {
+                let panels = (0..<gpus).map { gpu -> Rect in
+                    let column = widths[gpu % columns]
+                    return Rect(x: column.x, y: body.y + (gpu / columns) * panelHeight,
+                                width: column.width, height: panelHeight)
+                }
+                return .bars(panels)
+            }
+        }
+        return .compact(CompactArrangement.arrange(in: body, gpus: gpus, experts: experts, selectedGPU: selectedGPU))
+    }
+}
+
+/// The compact view: one entry per GPU (label, one cell per expert, a summary), in columns
+/// read top to bottom. When not every GPU fits, a window around the selected GPU shows and the
+/// last row says which GPUs are visible.
+public struct CompactArrangement: Equatable, Sendable {
+    /// One rectangle per visible GPU, starting with `firstGPU`.
+    public var entries: [Rect]
+    public var firstGPU: Int
+    /// Expert cells per text row (an entry wraps its experts over several rows).
+    public var cellsPerRow: Int
+    /// Columns left for the summary after the cells (0 when there is none).
+    public var summaryWidth: Int
+    /// The "GPUs a-b of G" line, when some GPUs are hidden.
+    public var note: Rect?
+
+    public static let columnGap = 2
+    /// Summary columns wanted beside the cells ("ovf 1234  pad 1234  IR 12"), then a short one
+    /// ("ovf 1234  pad 12"), before giving the summary up to keep every GPU on screen.
+    public static let preferredSummaryWidth = 28
+    public static let shortSummaryWidth = 14
+    public static func labelWidth(gpus: Int) -> Int { 2 + Format.digits(max(0, gpus - 1)) }
+
+    public var visibleGPUs: Range<Int> { firstGPU..<(firstGPU + entries.count) }
+
+    /// One way to lay the entries out: how many columns, cells per row, summary width.
+    private struct Option {
+        var columns: Int
+        var cells: Int
+        var summary: Int
+        var rowsPerGPU: Int
+
+        func perColumn(height: Int) -> Int { height / rowsPerGPU }
+        func capacity(height: Int) -> Int { perColumn(height: height) * columns }
+    }
+
+    public static func arrange(in body: Rect, gpus: Int, experts: Int, selectedGPU: Int) -> CompactArrangement {
+        let perGPU = max(1, experts / max(1, gpus))
+        let label = labelWidth(gpus: gpus)
+        // Prefer a long summary, then a short one, then none; fewest columns first. The first
+        // option that shows every GPU wins; otherwise the one that shows the most.
+        var best: Option?
+        for wanted in [preferredSummaryWidth, shortSummaryWidth, 0] {
+            for columns in 1...max(1, gpus) {
+                let width = body.columns(columns, gap: columnGap).map(\.width).min() ?? 0
+                let cells = min(perGPU, width - label - (wanted > 0 ? wanted + 1 : 0))
+                guard cells >= 1 else { break }
+                let option = Option(columns: columns, cells: cells, summary: wanted > 0 ? width - label - cells : 0,
+                                    rowsPerGPU: (perGPU + cells - 1) / cells)
+                if option.capacity(height: body.height) >= gpus {
+                    let perColumn = (gpus + columns - 1) / columns
+                    return build(option, perColumn: perColumn, first: 0, count: gpus, in: body, note: nil)
+                }
+                if option.capacity(height: body.height) > (best?.capacity(height: body.height) ?? 0) { best = option }
+            }
+        }
+        // Not every GPU fits: keep the last row for the note and show a window around the selection.
+        let empty = CompactArrangement(entries: [], firstGPU: 0, cellsPerRow: 0, summaryWidth: 0, note: nil)
+        guard body.height >= 2, let option = best else { return empty }
+        let (area, noteRow) = body.splitBottom(1)
+        let count = min(gpus, option.capacity(height: area.height))
+        guard count > 0 else { return empty }
+        let first = min(max(0, selectedGPU - count / 2), gpus - count)
+        return build(option, perColumn: option.perColumn(height: area.height), first: first, count: count,
+                     in: area, note: noteRow)
+    }
+
+    private static func build(_ option: Option, perColumn: Int, first: Int, count: Int, in body: Rect,
+                              note: Rect?) -> CompactArrangement {
+        let columnRects = body.columns(option.columns, gap: columnGap)
+        let rows = max(1, perColumn)
+        let entries = (0..<count).map { index -> Rect in
+            let column = columnRects[min(columnRects.count - 1, index / rows)]
+            return Rect(x: column.x, y: body.y + (index % rows) * option.rowsPerGPU,
+                        width: column.width, height: option.rowsPerGPU)
+        }
+        return CompactArrangement(entries: entries, firstGPU: first, cellsPerRow: option.cells,
+                                  summaryWidth: max(0, option.summary), note: note)
+    }
+}
+
+/// The zoom view: one GPU's bars, in several columns when they do not fit one below the other.
+public struct ZoomArrangement: Equatable, Sendable {
+    public var title: Rect
+    public var columns: [Rect]
+    public var barsPerColumn: Int
+    public var totals: Rect
+    /// Experts shown (fewer than the GPU has only on a very small screen).
+    public var shown: Int
+
+    public static func arrange(in body: Rect, experts perGPU: Int, totalExperts: Int) -> ZoomArrangement {
+        let (title, rest) = body.splitTop(1)
+        let (area, totals) = rest.splitBottom(1)
+        guard area.height > 0, perGPU > 0 else {
+            return ZoomArrangement(title: title, columns: [], barsPerColumn: 0, totals: totals, shown: 0)
+        }
+        let minimum = PanelArrangement.minimumPanelWidth(experts: totalExperts)
+        let needed = (perGPU + area.height - 1) / area.height
+        let maxColumns = max(1, (area.width + PanelArrangement.panelGap) / (minimum + PanelArrangement.panelGap))
+        let count = min(needed, maxColumns)
+        let barsPerColumn = count == needed ? (perGPU + count - 1) / count : area.height
+        let columns = area.columns(count, gap: PanelArrangement.panelGap)
+            .map { Rect(x: $0.x, y: $0.y, width: $0.width, height: min($0.height, barsPerColumn)) }
+        // The totals row sits right under the bars, not at the bottom of a tall body.
+        let under = Rect(x: totals.x, y: min(totals.y, area.y + barsPerColumn), width: totals.width, height: 1)
+        return ZoomArrangement(title: title, columns: columns, barsPerColumn: barsPerColumn, totals: under,
+                               shown: min(perGPU, barsPerColumn * count))
+    }
+}

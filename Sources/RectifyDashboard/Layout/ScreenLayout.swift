@@ -1,0 +1,65 @@
+/// Where the fixed parts of each screen go, for a terminal of a given size. Pure arithmetic.
+public enum ScreenLayout {
+    /// Below this the dashboard shows "terminal too small" instead.
+    public static let minimumWidth = 60
+    public static let minimumHeight = 16
+
+    public static func fits(width: Int, height: Int) -> Bool {
+        width >= minimumWidth && height >= minimumHeight
+    }
+
+    /// The main and zoom screens: header, body (GPU panels or the zoomed GPU), totals, sparklines, footer.
+    public struct Main: Equatable, Sendable {
+        public var header: Rect
+        public var body: Rect
+        public var totals: Rect
+        public var sparklines: Rect
+        public var footer: Rect
+        /// Rows each sparkline series takes.
+        public var seriesHeight: Int
+
+        public var regions: [Rect] { [header, body, totals, sparklines, footer] }
+    }
+
+    public static let headerHeight = 2
+    public static let totalsHeight = 3
+
+    public static func main(width: Int, height: Int) -> Main {
+        let screen = Rect(x: 0, y: 0, width: width, height: height)
+        let (header, afterHeader) = screen.splitTop(headerHeight)
+        let (aboveFooter, footer) = afterHeader.splitBottom(1)
+        let seriesHeight = height >= 40 ? 2 : 1
+        let (aboveSparklines, sparklines) = aboveFooter.splitBottom(2 * seriesHeight)
+        let (body, totals) = aboveSparklines.splitBottom(totalsHeight)
+        return Main(header: header, body: body, totals: totals, sparklines: sparklines, footer: footer,
+                    seriesHeight: seriesHeight)
+    }
+
+    /// The compare screen: header, one block per mode (four across, or two by two), footer.
+    public struct Compare: Equatable, Sendable {
+        public var header: Rect
+        public var modes: [Rect]
+        public var footer: Rect
+
+        public var regions: [Rect] { [header] + modes + [footer] }
+    }
+
+    /// Four columns need this many columns each, else the modes go two by two.
+    public static let compareColumnWidth = 28
+
+    public static func compare(width: Int, height: Int) -> Compare {
+        let screen = Rect(x: 0, y: 0, width: width, height: height)
+        let (header, afterHeader) = screen.splitTop(headerHeight)
+        let (body, footer) = afterHeader.splitBottom(1)
+        let modes: [Rect]
+        if width >= 4 * compareColumnWidth + 3 {
+            modes = body.columns(4, gap: 1)
+        } else {
+            let top = body.splitTop((body.height + 1) / 2)
+            let upper = top.top.columns(2, gap: 1)
+            let lower = top.rest.columns(2, gap: 1)
+            modes = upper + lower
+        }
+        return Compare(header: header, modes: modes, footer: footer)
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import RectifyEngine
+
+/// How the CLI sets the dashboard up (flags and environment already resolved).
+public struct DashboardOptions: Sendable {
+    public var display: DisplayOptions
+    /// Frames drawn per second (`--fps`); the engine's rate is independent of it.
+    public var framesPerSecond: Int
+    /// Engine throttle in steps per second (`--steps-per-second`); `nil` runs as fast as it can.
+    public var stepsPerSecond: Int?
+    /// The presets `n`/`p` cycle through. The starting preset is put in if it is missing
+    /// (replacing an entry of the same name, so CLI overrides of it stay in effect).
+    public var presets: [Preset]
+    /// Start with the engine paused (space or `s` then runs or steps it).
+    public var startPaused: Bool
+    /// Worker threads the router and the synthetic workload may use.
+    public var engineThreads: Int
+    /// Steps kept in each sparkline history.
+    public var historyLength: Int
+
+    public init(display: DisplayOptions = .full, framesPerSecond: Int = 10, stepsPerSecond: Int? = nil,
+                presets: [Preset] = [], startPaused: Bool = false,
+                engineThreads: Int = ProcessInfo.processInfo.activeProcessorCount, historyLength: Int = 1024) {
+        self.display = display
+        self.framesPerSecond = framesPerSecond
+        self.stepsPerSecond = stepsPerSecond
+        self.presets = presets
+        self.startPaused = startPaused
+        self.engineThreads = engineThreads
+        self.historyLength = historyLength
+    }
+}

@@ -1,0 +1,64 @@
+import RectifyEngine
+
+/// Draws a whole frame from the screen state and the latest engine snapshot: the view function.
+///
+/// Every cell of the grid is painted each frame; the work is proportional to the number of cells
+/// (per-expert and per-GPU numbers come ready-made in the snapshot).
+public enum DashboardRenderer {
+    public static func render(state: DashboardState, snapshot: EngineSnapshot, into grid: inout CellGrid) {
+        let screen = Rect(x: 0, y: 0, width: grid.width, height: grid.height)
+        let glyphs = Glyphs(state.display)
+        let palette = Palette(state.display)
+        grid.clear(screen)
+        guard ScreenLayout.fits(width: grid.width, height: grid.height) else {
+            TooSmall.draw(in: screen, into: &grid, palette: palette)
+            return
+        }
+        switch state.view {
+        case .main, .zoom:
+            let layout = ScreenLayout.main(width: grid.width, height: grid.height)
+            Header.draw(state: state, snapshot: snapshot, in: layout.header, into: &grid, glyphs: glyphs, palette: palette)
+            drawBody(state: state, snapshot: snapshot, in: layout.body, into: &grid, glyphs: glyphs, palette: palette)
+            TotalsTable.draw(snapshot: snapshot, mode: state.mode, in: layout.totals, into: &grid, glyphs: glyphs, palette: palette)
+            SparklinePanel.draw(snapshot: snapshot, mode: state.mode, seriesHeight: layout.seriesHeight,
+                                in: layout.sparklines, into: &grid, glyphs: glyphs, palette: palette)
+            Footer.draw(state: state, in: layout.footer, into: &grid, glyphs: glyphs, palette: palette)
+        case .compare:
+            let layout = ScreenLayout.compare(width: grid.width, height: grid.height)
+            Header.draw(state: state, snapshot: snapshot, in: layout.header, into: &grid, glyphs: glyphs, palette: palette)
+            CompareView.draw(state: state, snapshot: snapshot, layout: layout, into: &grid, glyphs: glyphs, palette: palette)
+            Footer.draw(state: state, in: layout.footer, into: &grid, glyphs: glyphs, palette: palette)
+        }
+        if state.helpVisible {
+            HelpOverlay.draw(state: state, in: screen, into: &grid, glyphs: glyphs, palette: palette)
+        }
+    }
+
+    /// The GPU panels (bars or compact) or the zoomed GPU, for the mode shown.
+    static func drawBody(state: DashboardState, snapshot: EngineSnapshot, in body: Rect, into grid: inout CellGrid,
+                         glyphs: Glyphs, palette: Palette) {
+        grid.clear(body)
+        let config = snapshot.config
+        let data = ExpertData(snapshot[state.mode], config: config)
+        let selected = min(max(0, state.selectedGPU), max(0, config.gpus - 1))
+        guard data.hasData else {
+            let text = snapshot.message ?? "waiting for the first batch"
+            grid.putCentered(text, in: body, row: body.height / 2, style: snapshot.message == nil ? palette.label : palette.error)
+            return
+        }
+        if state.view == .zoom {
+            ZoomView.draw(gpu: selected, data: data, in: body, into: &grid, glyphs: glyphs, palette: palette)
+            return
+        }
+        switch PanelArrangement.arrange(in: body, gpus: config.gpus, experts: config.experts, selectedGPU: selected) {
+        case .bars(let panels):
+            for (gpu, rect) in panels.enumerated() {
+                GPUPanel.draw(gpu: gpu, data: data, selected: gpu == selected, in: rect, into: &grid,
+                              glyphs: glyphs, palette: palette)
+            }
+        case .compact(let arrangement):
+            CompactGrid.draw(arrangement, data: data, selectedGPU: selected, in: body, into: &grid,
+                             glyphs: glyphs, palette: palette)
+        }
+    }
+}

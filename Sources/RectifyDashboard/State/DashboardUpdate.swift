@@ -1,0 +1,112 @@
+import RectifyEngine
+
+extension DashboardState {
+    /// The pure update step: the next state and what the engine must be told.
+    ///
+    /// Only keys in `KeyBindings.all` do anything. With the help overlay open, keys bound for the
+    /// help (and the ones that always work) act; any other key just closes the overlay.
+    public static func update(_ state: DashboardState, _ key: KeyEvent) -> (DashboardState, [EngineCommand]) {
+        var next = state
+        next.notice = nil
+        guard let action = KeyBindings.action(for: key, helpOpen: state.helpVisible) else {
+            if state.helpVisible {
+                next.helpVisible = false
+                next.helpScroll = 0
+                return (next, [])
+            }
+            return (state, [])
+        }
+        var commands: [EngineCommand] = []
+        switch action {
+        case .selectMode(let mode):
+            next.mode = mode
+        case .cycleMode:
+            next.mode = SettingSteps.nextMode(after: state.mode)
+        case .capacityFactor(let delta):
+            let factor = SettingSteps.capacityFactor(state.config.capacityFactor, by: delta)
+            if factor == state.config.capacityFactor {
+                next.notice = "capacity factor stays within 0.25 to 4 by keys"
+            } else {
+                next.config.capacityFactor = factor
+                commands.append(.setConfig(next.config))
+            }
+        case .topK(let delta):
+            let k = SettingSteps.topK(state.config.topK, by: delta, experts: state.config.experts)
+            if k == state.config.topK {
+                let range = SettingSteps.topKRange(experts: state.config.experts)
+                next.notice = "top-k stays within \(range.lowerBound) to \(range.upperBound)"
+            } else {
+                next.config.topK = k
+                commands.append(.setConfig(next.config))
+            }
+        case .cycleDropPolicy:
+            next.config.dropPolicy = SettingSteps.nextDropPolicy(after: state.config.dropPolicy)
+            commands.append(.setConfig(next.config))
+        case .preset(let delta):
+            guard state.presets.count > 1 else {
+                next.notice = "only one preset loaded"
+                break
+            }
+            let count = state.presets.count
+            next.presetIndex = ((state.presetIndex + delta) % count + count) % count
+            next.config = next.preset.routing
+            next.clampSelection()
+            commands.append(.switchPreset(next.preset))
+        case .togglePause:
+            next.paused.toggle()
+            commands.append(.setPaused(next.paused))
+        case .singleStep:
+            if state.paused {
+                commands.append(.singleStep)
+            } else {
+                next.paused = true
+                commands.append(.setPaused(true))
+            }
+        case .speed(let direction):
+            next.throttle = direction > 0 ? SpeedLadder.faster(than: state.throttle)
+                                          : SpeedLadder.slower(than: state.throttle, measured: state.measuredRate)
+            if next.throttle == state.throttle {
+                next.notice = direction > 0 ? "already unlimited" : "already at the slowest speed"
+            } else {
+                commands.append(.setThrottle(next.throttle))
+            }
+        case .resetStatistics:
+            next.notice = "statistics reset"
+            commands.append(.resetStatistics)
+        case .toggleCompare:
+            next.view = state.view == .compare ? .main : .compare
+        case .toggleZoom:
+            next.view = state.view == .zoom ? .main : .zoom
+        case .selectGPU(let delta):
+            let gpus = max(1, state.config.gpus)
+            if abs(delta) == 1 {
+                next.selectedGPU = ((state.selectedGPU + delta) % gpus + gpus) % gpus
+            } else {
+                next.selectedGPU = state.selectedGPU + delta
+                next.clampSelection()
+            }
+        case .firstGPU:
+            next.selectedGPU = 0
+        case .lastGPU:
+            next.selectedGPU = max(0, state.config.gpus - 1)
+        case .scrollHelp(let delta):
+            next.helpScroll = min(max(0, state.helpScroll + delta), HelpContent.lineCount - 1)
+        case .redraw:
+            // The terminal runner repaints on Ctrl+L; nothing changes here.
+            break
+        case .toggleHelp:
+            next.helpVisible.toggle()
+            next.helpScroll = 0
+        case .back:
+            if state.helpVisible {
+                next.helpVisible = false
+                next.helpScroll = 0
+            } else if state.view != .main {
+                next.view = .main
+            }
+        case .quit:
+            next.quitRequested = true
+        }
+        return (next, commands)
+    }
+}

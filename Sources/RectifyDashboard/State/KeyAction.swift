@@ -1,0 +1,30 @@
+import RectifyEngine
+
+/// What a key does, independent of which key it is.
+public enum KeyAction: Hashable, Sendable {
+    case selectMode(RectifyMode)
+    case cycleMode
+    /// Capacity factor change in ten-thousandths.
+    case capacityFactor(Int)
+    case topK(Int)
+    case cycleDropPolicy
+    /// Next (+1) or previous (-1) preset.
+    case preset(Int)
+    case togglePause
+    case singleStep
+    /// Faster (+1) or slower (-1) along the speed ladder.
+    case speed(Int)
+    case resetStatistics
+    case toggleCompare
+    case toggleZoom
+    /// Move the GPU selection by this many GPUs (±1 wraps around, larger jumps stop at the ends).
+    case selectGPU(Int)
+    case firstGPU
+    case lastGPU
+    case scrollHelp(Int)
+    case redraw
+    case toggleHelp
+    /// Esc: close the help, then zoom or compare; otherwise nothing.
+    case back
+    case quit
+}

@@ -1,0 +1,79 @@
+import RectifyEngine
+
+/// Every key the dashboard knows, in the order the help overlay lists them.
+public enum KeyBindings {
+    private typealias C = KeyBinding.Choice
+
+    public static let all: [KeyBinding] = [
+        // View
+        KeyBinding([C(.character("1"), .selectMode(.vanilla)), C(.character("2"), .selectMode(.ir)),
+                    C(.character("3"), .selectMode(.fr)), C(.character("4"), .selectMode(.irfr))],
+                   label: "1-4", hint: "mode", priority: 1, help: "show vanilla / IR / FR / IR+FR", group: .view),
+        KeyBinding([C(.character("m"), .cycleMode)], label: "m",
+                   help: "cycle the mode shown", group: .view),
+        KeyBinding([C(.character("c"), .toggleCompare)], label: "c", hint: "compare", priority: 7,
+                   help: "compare the four modes side by side", group: .view),
+        KeyBinding([C(.character("?"), .toggleHelp)], label: "?", hint: "help",
+                   help: "open / close this help", group: .view, context: .always),
+        KeyBinding([C(.escape, .back)], label: "Esc", hint: "back", hintWhen: .awayFromMain,
+                   help: "close help, zoom or compare; never quits", group: .view, context: .always),
+        // Routing
+        KeyBinding([C(.character("+"), .capacityFactor(SettingSteps.fineCapacityStep)),
+                    C(.character("="), .capacityFactor(SettingSteps.fineCapacityStep)),
+                    C(.character("-"), .capacityFactor(-SettingSteps.fineCapacityStep)),
+                    C(.character("_"), .capacityFactor(-SettingSteps.fineCapacityStep))],
+                   label: "+ -", hint: "cf", priority: 2, help: "capacity factor up / down 0.05 (0.25-4)", group: .routing),
+        KeyBinding([C(.character("]"), .capacityFactor(SettingSteps.coarseCapacityStep)),
+                    C(.character("["), .capacityFactor(-SettingSteps.coarseCapacityStep))],
+                   label: "] [", hint: "cf x5", priority: 12, help: "capacity factor up / down 0.25", group: .routing),
+        KeyBinding([C(.character("K"), .topK(1)), C(.character("k"), .topK(-1))],
+                   label: "K k", hint: "top-k", priority: 3, help: "top-k up / down (1 to min(experts, 16))", group: .routing),
+        KeyBinding([C(.character("d"), .cycleDropPolicy)], label: "d", hint: "policy", priority: 8,
+                   help: "drop policy: score, position, choice", group: .routing),
+        KeyBinding([C(.character("n"), .preset(1)), C(.character("p"), .preset(-1))],
+                   label: "n p", hint: "preset", priority: 9, help: "next / previous preset (resets totals)", group: .routing),
+        // Engine
+        KeyBinding([C(.character(" "), .togglePause)], label: "space", hint: "pause", priority: 4,
+                   help: "pause / resume (history keeps no gaps)", group: .engine),
+        KeyBinding([C(.character("s"), .singleStep)], label: "s", hint: "step", priority: 5,
+                   help: "step one batch (pauses first if running)", group: .engine),
+        KeyBinding([C(.character(">"), .speed(1)), C(.character("<"), .speed(-1))],
+                   label: "> <", hint: "speed", priority: 10, help: "engine speed: 1 2 5 ... 1000/s, unlimited",
+                   group: .engine),
+        KeyBinding([C(.character("r"), .resetStatistics)], label: "r", hint: "reset", priority: 11,
+                   help: "reset totals and sparklines, replay trace", group: .engine),
+        // GPU selection
+        KeyBinding([C(.character("z"), .toggleZoom)], label: "z", hint: "zoom", priority: 6,
+                   help: "zoom into the selected GPU (again: leave)", group: .gpu),
+        KeyBinding([C(.right, .selectGPU(1)), C(.left, .selectGPU(-1)), C(.tab, .selectGPU(1)), C(.backTab, .selectGPU(-1))],
+                   label: "→ ← Tab", ascii: "-> <- Tab", hint: "GPU", hintWhen: .zoomed,
+                   help: "next / previous GPU (also Shift+Tab)", group: .gpu),
+        KeyBinding([C(.pageDown, .selectGPU(8)), C(.pageUp, .selectGPU(-8))],
+                   label: "PgDn PgUp", help: "eight GPUs on / back", group: .gpu),
+        KeyBinding([C(.home, .firstGPU), C(.end, .lastGPU)],
+                   label: "Home End", help: "first / last GPU", group: .gpu),
+        // Screen
+        KeyBinding([C(.control("l"), .redraw)], label: "Ctrl+L", help: "redraw the screen", group: .screen, context: .always),
+        KeyBinding([C(.down, .scrollHelp(1)), C(.up, .scrollHelp(-1))], label: "↓ ↑", ascii: "Down Up",
+                   help: "scroll this help", group: .screen, context: .help),
+        KeyBinding([C(.character("q"), .quit)], label: "q", hint: "quit",
+                   help: "quit (from anywhere)", group: .screen, context: .always),
+    ]
+
+    /// The binding that handles `key` with the help overlay open or closed, if any.
+    public static func binding(for key: KeyEvent, helpOpen: Bool) -> KeyBinding? {
+        all.first { binding in
+            switch binding.context {
+            case .always: break
+            case .dashboard: if helpOpen { return false }
+            case .help: if !helpOpen { return false }
+            }
+            return binding.keys.contains(key)
+        }
+    }
+
+    /// The action `key` triggers, if any.
+    public static func action(for key: KeyEvent, helpOpen: Bool) -> KeyAction? {
+        binding(for: key, helpOpen: helpOpen)?.action(for: key)
+    }
+}

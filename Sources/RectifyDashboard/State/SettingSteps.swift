@@ -1,0 +1,51 @@
+import RectifyEngine
+
+/// The ranges the keys keep settings in, and the steps they move by.
+public enum SettingSteps {
+    /// Capacity factor range reachable by keys, in ten-thousandths (0.25 ... 4.0).
+    public static let capacityFactorRange = 2_500...40_000
+    /// `+`/`-` move the capacity factor by 0.05, `]`/`[` by 0.25.
+    public static let fineCapacityStep = 500
+    public static let coarseCapacityStep = 2_500
+    /// Top-k never goes above this (nor above the number of experts).
+    public static let topKCeiling = 16
+
+    public static func topKRange(experts: Int) -> ClosedRange<Int> {
+        1...max(1, min(experts, topKCeiling))
+    }
+
+    /// Moves the capacity factor by `delta` ten-thousandths, clamped to the range. A factor that
+    /// a preset set outside the range is never moved further away, nor jumps across it.
+    public static func capacityFactor(_ current: CapacityFactor, by delta: Int) -> CapacityFactor {
+        let value = current.tenThousandths
+        let target = value + delta
+        let range = capacityFactorRange
+        if delta > 0 {
+            return CapacityFactor(tenThousandths: max(value, min(target, range.upperBound)))
+        } else {
+            return CapacityFactor(tenThousandths: min(value, max(target, range.lowerBound)))
+        }
+    }
+
+    /// Moves top-k by `delta` within `topKRange(experts:)`, never further out if it started outside.
+    public static func topK(_ current: Int, by delta: Int, experts: Int) -> Int {
+        let range = topKRange(experts: experts)
+        let target = current + delta
+        if delta > 0 { return max(current, min(target, range.upperBound)) }
+        return min(current, max(target, range.lowerBound))
+    }
+
+    /// The next drop policy in the order score, position, choice.
+    public static func nextDropPolicy(after policy: DropPolicy) -> DropPolicy {
+        let all = DropPolicy.allCases
+        let index = all.firstIndex(of: policy) ?? 0
+        return all[(index + 1) % all.count]
+    }
+
+    /// The next mode in the order vanilla, IR, FR, IR+FR.
+    public static func nextMode(after mode: RectifyMode) -> RectifyMode {
+        let all = RectifyMode.allCases
+        let index = all.firstIndex(of: mode) ?? 0
+        return all[(index + 1) % all.count]
+    }
+}

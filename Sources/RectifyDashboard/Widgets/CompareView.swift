@@ -1,0 +1,86 @@
+import RectifyEngine
+
+/// All four modes side by side on the same batches: the latest step and the run so far, then
+/// both sparklines on one scale across the modes so their heights compare directly.
+enum CompareView {
+    struct Figure: Sendable {
+        let label: String
+        let step: @Sendable (StepFigures, String) -> String
+        let run: @Sendable (RunTotals, String) -> String
+    }
+
+    static let figures: [Figure] = [
+        Figure(label: "drop", step: { f, u in Format.percent(f.dropRate, unknown: u) },
+               run: { t, u in Format.percent(t.dropRate, unknown: u) }),
+        Figure(label: "lost", step: { f, u in Format.percent(rate(f.unrecovered, f.requested), unknown: u) },
+               run: { t, u in Format.percent(rate(t.unrecovered, t.requested), unknown: u) }),
+        Figure(label: "padding", step: { f, u in Format.percent(f.paddingRate, unknown: u) },
+               run: { t, u in Format.percent(t.paddingRate, unknown: u) }),
+        Figure(label: "recovered", step: { f, _ in Format.count(f.recovered) }, run: { t, _ in Format.count(t.recovered) }),
+        Figure(label: "IR tokens", step: { f, _ in Format.count(f.irTokens) }, run: { t, _ in Format.count(t.irTokens) }),
+        Figure(label: "filled", step: { f, _ in Format.count(f.filled) }, run: { t, _ in Format.count(t.filled) }),
+        Figure(label: "covered", step: { f, u in Format.percent(rate(f.coveredTokens, f.tokens), unknown: u) },
+               run: { t, u in Format.percent(t.coverageRate, unknown: u) }),
+        Figure(label: "cross-GPU", step: { f, _ in Format.count(f.crossGPU) }, run: { t, _ in Format.count(t.crossGPU) }),
+        Figure(label: "imbalance", step: { f, u in Format.ratio(f.imbalance, unknown: u) },
+               run: { t, u in Format.ratio(t.imbalance, unknown: u) }),
+    ]
+
+    static func rate(_ part: Int, _ whole: Int) -> Double? { whole > 0 ? Double(part) / Double(whole) : nil }
+
+    static let labelWidth = 10
+    static let valueWidth = 7
+
+    static func draw(state: DashboardState, snapshot: EngineSnapshot, layout: ScreenLayout.Compare,
+                     into grid: inout CellGrid, glyphs: Glyphs, palette: Palette) {
+        let modes = RectifyMode.allCases
+        let graphWidth = layout.modes.map(\.width).min() ?? 0
+        let points = graphWidth * glyphs.sparkline.pointsPerCell
+        let lostScale = Sparkline.scale(for: modes.map { snapshot[$0].lostHistory }, points: points)
+        let paddingScale = Sparkline.scale(for: modes.map { snapshot[$0].paddingHistory }, points: points)
+        for (mode, rect) in zip(modes, layout.modes) {
+            drawMode(snapshot[mode], selected: mode == state.mode, lostScale: lostScale, paddingScale: paddingScale,
+                     in: rect, into: &grid, glyphs: glyphs, palette: palette)
+        }
+    }
+
+    static func drawMode(_ data: ModeSnapshot, selected: Bool, lostScale: Float, paddingScale: Float, in rect: Rect,
+                         into grid: inout CellGrid, glyphs: Glyphs, palette: Palette) {
+        grid.clear(rect)
+        let title = selected ? "[\(data.mode.label)]" : data.mode.label
+        grid.put(title, in: rect, style: selected ? palette.selectedTitle : palette.title)
+        let stepColumn = labelWidth + 1
+        let runColumn = stepColumn + valueWidth + 1
+        grid.put(Format.right("step", valueWidth), in: rect, column: stepColumn, row: 1, style: palette.label)
+        grid.put(Format.right("run", valueWidth), in: rect, column: runColumn, row: 1, style: palette.label)
+        let unknown = glyphs.unknown
+        for (index, figure) in figures.enumerated() {
+            let row = 2 + index
+            guard row < rect.height else { break }
+            grid.put(figure.label, in: rect, row: row, style: palette.label)
+            let step = data.latest.map { figure.step($0, unknown) } ?? unknown
+            let run = data.totals.steps > 0 ? figure.run(data.totals, unknown) : unknown
+            grid.put(Format.right(step, valueWidth), in: rect, column: stepColumn, row: row, style: palette.value)
+            grid.put(Format.right(run, valueWidth), in: rect, column: runColumn, row: row, style: palette.value)
+        }
+        // What is left below the figures: two sparklines with a label row each.
+        let top = 2 + figures.count
+        let remaining = rect.height - top
+        guard remaining >= 4 else { return }
+        let graphRows = (remaining - 2) / 2
+        let bound = glyphs.unicode ? "≤" : "<="
+        let series: [(String, SeriesHistory, Float)] = [
+            ("lost %", data.lostHistory, lostScale), ("padding %", data.paddingHistory, paddingScale),
+        ]
+        for (index, (label, history, scale)) in series.enumerated() {
+            let y = rect.y + top + index * (graphRows + 1)
+            let labelRow = Rect(x: rect.x, y: y, width: rect.width, height: 1)
+            grid.put(label, in: labelRow, style: palette.label)
+            let value = history.last.map { Format.percent(Double($0), unknown: unknown) } ?? unknown
+            grid.putRight("\(value)  \(bound)\(Sparkline.label(scale))", in: labelRow, style: palette.value)
+            let graph = Rect(x: rect.x, y: y + 1, width: rect.width, height: graphRows)
+            Sparkline.draw(history, scale: scale, in: graph, into: &grid, glyphs: glyphs.sparkline,
+                           style: selected ? palette.seriesCurrent : palette.seriesBaseline)
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import RectifyEngine
+
+/// Reads one mode's latest step as bar values, per expert and per GPU.
+struct ExpertData {
+    let figures: StepFigures?
+    let gpuTotals: [GPUTotals]
+    let gpus: Int
+    let experts: Int
+    let scale: BarRow.Scale
+
+    init(_ mode: ModeSnapshot, config: RoutingConfig) {
+        figures = mode.latest
+        gpuTotals = mode.gpus
+        gpus = max(1, config.gpus)
+        experts = config.experts
+        let capacity = (mode.latest?.capacity ?? config.capacity) * gpus
+        scale = BarRow.Scale(capacity: capacity, peakBeyond: mode.peakBeyondCapacity)
+    }
+
+    var perGPU: Int { max(1, experts / gpus) }
+    var hasData: Bool { figures != nil }
+    var expertCapacity: Int { scale.capacity }
+
+    func values(expert e: Int) -> BarRow.Values {
+        guard let f = figures, e >= 0, e < f.expertKept.count else {
+            return BarRow.Values(kept: 0, filled: 0, irWork: 0, overflow: 0, capacity: expertCapacity)
+        }
+        return BarRow.Values(kept: f.expertKept[e], filled: f.expertFilled[e], irWork: f.expertIR[e],
+                             overflow: f.expertDropped[e], capacity: expertCapacity)
+    }
+
+    func totals(gpu: Int) -> GPUTotals {
+        gpu >= 0 && gpu < gpuTotals.count ? gpuTotals[gpu] : GPUTotals()
+    }
+}

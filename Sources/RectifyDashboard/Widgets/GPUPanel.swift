@@ -1,0 +1,59 @@
+/// One GPU: a title row (with the number column headings), one bar per expert it holds, and a
+/// totals row (overflow, padding, IR work, FR fills, load).
+enum GPUPanel {
+    static func draw(gpu: Int, data: ExpertData, selected: Bool, in rect: Rect, into grid: inout CellGrid,
+                     glyphs: Glyphs, palette: Palette) {
+        grid.clear(rect)
+        guard rect.height >= 1 else { return }
+        let labelWidth = PanelArrangement.expertLabelWidth(experts: data.experts)
+        let columns = BarRow.Columns(width: rect.width, labelWidth: labelWidth)
+        drawTitle(gpu: gpu, columns: columns, selected: selected, in: rect.row(0), into: &grid, palette: palette)
+        let first = gpu * data.perGPU
+        let bars = min(data.perGPU, rect.height - 2)
+        for index in 0..<max(0, bars) {
+            BarRow.draw(data.values(expert: first + index), expert: first + index, columns: columns,
+                        scale: data.scale, in: rect.row(1 + index), into: &grid, glyphs: glyphs, palette: palette)
+        }
+        if rect.height >= 2 {
+            drawTotals(data.totals(gpu: gpu), in: rect.row(rect.height - 1), into: &grid, palette: palette)
+        }
+    }
+
+    static func drawTitle(gpu: Int, columns: BarRow.Columns, selected: Bool, in rect: Rect,
+                          into grid: inout CellGrid, palette: Palette) {
+        let name = "GPU \(gpu)"
+        grid.put(selected ? "[\(name)]" : name, in: rect, style: selected ? palette.selectedTitle : palette.title)
+        var column = columns.loadColumn
+        let headings = [("load", true), ("ovf", columns.showOverflow), ("pad", columns.showPadding)]
+        for (heading, shown) in headings where shown {
+            grid.put(Format.right(heading, BarRow.numberWidth), in: rect, column: column, style: palette.label)
+            column += BarRow.numberWidth + 1
+        }
+    }
+
+    /// `ovf 123 pad 45 IR 67 FR 8 load 1.2k`, as many fields as fit whole.
+    static func drawTotals(_ totals: GPUTotals, in rect: Rect, into grid: inout CellGrid, palette: Palette) {
+        let fields: [(String, Int, CellStyle)] = [
+            ("ovf", totals.overflow, totals.overflow > 0 ? palette.overflowNumber : palette.value),
+            ("pad", totals.padding, palette.value),
+            ("IR", totals.irWork, palette.value),
+            ("FR", totals.filled, palette.value),
+            ("load", totals.load, palette.value),
+        ]
+        drawFields(fields, in: rect, into: &grid, palette: palette)
+    }
+
+    /// Label-value pairs separated by two spaces, each only if it fits whole.
+    static func drawFields(_ fields: [(String, Int, CellStyle)], in rect: Rect, into grid: inout CellGrid,
+                           palette: Palette) {
+        var column = 0
+        for (label, value, style) in fields {
+            let number = Format.count(value)
+            let width = label.count + 1 + number.count
+            guard column + width <= rect.width else { break }
+            grid.put(label, in: rect, column: column, style: palette.label)
+            grid.put(number, in: rect, column: column + label.count + 1, style: style)
+            column += width + 2
+        }
+    }
+}

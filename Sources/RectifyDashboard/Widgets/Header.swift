@@ -1,0 +1,65 @@
+import RectifyEngine
+
+/// Two rows: the requested settings (shown at once, marked `*` until the engine applies them at
+/// its next batch), then the engine's step, state, rate and the latest message.
+enum Header {
+    static func draw(state: DashboardState, snapshot: EngineSnapshot, in rect: Rect, into grid: inout CellGrid,
+                     glyphs: Glyphs, palette: Palette) {
+        grid.clear(rect)
+        let config = state.config
+        let applied = snapshot.config
+        let presetPending = state.preset.name != snapshot.presetName
+        let items: [(full: String, short: String, value: String, pending: Bool)] = [
+            ("preset", "", state.preset.name, presetPending),
+            ("mode", "", state.mode.label, false),
+            ("top-k", "k", String(config.topK), presetPending || config.topK != applied.topK),
+            ("cf", "cf", config.capacityFactor.description, presetPending || config.capacityFactor != applied.capacityFactor),
+            ("C/(GPU,expert)", "C", String(config.capacity), presetPending || config.capacity != applied.capacity),
+            ("policy", "", config.dropPolicy.rawValue, presetPending || config.dropPolicy != applied.dropPolicy),
+            ("GPUs x experts", "", "\(config.gpus)x\(config.experts)", presetPending),
+        ]
+        func length(_ short: Bool) -> Int {
+            items.reduce("Rectify".count) { sum, item in
+                let label = short ? item.short : item.full
+                return sum + 2 + (label.isEmpty ? 0 : label.count + 1) + item.value.count + (item.pending ? 1 : 0)
+            }
+        }
+        let short = length(false) > rect.width
+        var column = grid.put("Rectify", in: rect, style: palette.title)
+        for item in items {
+            let label = short ? item.short : item.full
+            column += 2
+            if !label.isEmpty { column = grid.put(label + " ", in: rect, column: column, style: palette.label) }
+            column = grid.put(item.value + (item.pending ? "*" : ""), in: rect, column: column,
+                              style: item.pending ? palette.pending : palette.value)
+        }
+
+        let row = 1
+        column = grid.put("step ", in: rect, row: row, style: palette.label)
+        column = grid.put(String(snapshot.step), in: rect, column: column, row: row, style: palette.value)
+        column += 2
+        if snapshot.endOfTrace {
+            column = grid.put(glyphs.stopped, in: rect, column: column, row: row, style: palette.error)
+        } else if state.paused {
+            column = grid.put(glyphs.paused, in: rect, column: column, row: row, style: palette.paused)
+        } else {
+            column = grid.put(glyphs.running, in: rect, column: column, row: row, style: palette.running)
+        }
+        column += 2
+        let rate = state.paused ? glyphs.unknown : Format.rate(snapshot.stepsPerSecond, unknown: glyphs.unknown)
+        column = grid.put(rate, in: rect, column: column, row: row, style: palette.value)
+        column = grid.put(" steps/s", in: rect, column: column, row: row, style: palette.label)
+        column = grid.put("  limit ", in: rect, column: column, row: row, style: palette.label)
+        column = grid.put(SpeedLadder.label(state.throttle), in: rect, column: column, row: row,
+                          style: state.throttle != snapshot.throttle ? palette.pending : palette.value)
+        let pending = presetPending || config != applied || snapshot.pendingChanges
+        if pending {
+            column = grid.put("  * applies at the next batch", in: rect, column: column, row: row, style: palette.pending)
+        }
+        if let notice = state.notice {
+            grid.put("  " + notice, in: rect, column: column, row: row, style: palette.notice)
+        } else if let message = snapshot.message {
+            grid.put("  " + message, in: rect, column: column, row: row, style: palette.error)
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/// One GPU's bars over the whole body, in several columns when its experts do not fit one below the other.
+enum ZoomView {
+    static func draw(gpu: Int, data: ExpertData, in body: Rect, into grid: inout CellGrid,
+                     glyphs: Glyphs, palette: Palette) {
+        grid.clear(body)
+        let arrangement = ZoomArrangement.arrange(in: body, experts: data.perGPU, totalExperts: data.experts)
+        let labelWidth = PanelArrangement.expertLabelWidth(experts: data.experts)
+        let arrows = glyphs.unicode ? "← →" : "<- ->"
+        var column = grid.put("GPU \(gpu)", in: arrangement.title, style: palette.selectedTitle)
+        column = grid.put(" of \(data.gpus)  experts \(gpu * data.perGPU)-\(gpu * data.perGPU + data.perGPU - 1)",
+                          in: arrangement.title, column: column, style: palette.label)
+        column = grid.put("  (\(arrows) other GPU, Esc back)", in: arrangement.title, column: column, style: palette.label)
+        // Number column headings over the last column of bars, if the title leaves room.
+        if let last = arrangement.columns.last {
+            let columns = BarRow.Columns(width: last.width, labelWidth: labelWidth)
+            var x = last.x - arrangement.title.x + columns.loadColumn
+            if x > column + 1 {
+                let headings = [("load", true), ("ovf", columns.showOverflow), ("pad", columns.showPadding)]
+                for (heading, shown) in headings where shown {
+                    grid.put(Format.right(heading, BarRow.numberWidth), in: arrangement.title, column: x, style: palette.label)
+                    x += BarRow.numberWidth + 1
+                }
+            }
+        }
+        let first = gpu * data.perGPU
+        for (index, rect) in arrangement.columns.enumerated() {
+            let columns = BarRow.Columns(width: rect.width, labelWidth: labelWidth)
+            for row in 0..<rect.height {
+                let offset = index * arrangement.barsPerColumn + row
+                guard offset < arrangement.shown else { break }
+                BarRow.draw(data.values(expert: first + offset), expert: first + offset, columns: columns,
+                            scale: data.scale, in: rect.row(row), into: &grid, glyphs: glyphs, palette: palette)
+            }
+        }
+        var totals = arrangement.totals
+        if arrangement.shown < data.perGPU {
+            let note = "(\(data.perGPU - arrangement.shown) more experts: enlarge the terminal)  "
+            let end = grid.put(note, in: totals, style: palette.notice)
+            totals = Rect(x: totals.x + end, y: totals.y, width: totals.width - end, height: totals.height)
+        }
+        GPUPanel.drawTotals(data.totals(gpu: gpu), in: totals, into: &grid, palette: palette)
+    }
+}
