@@ -1,8 +1,77 @@
+import Foundation
+import RectifyDashboard
 import RectifyEngine
+import RectifyTerminal
 
-/// `rectify dash` (and `rectify` alone): the live dashboard.
+/// `rectify dash` (and `rectify` alone): the live dashboard on a real terminal.
 enum DashCommand {
+    static let spec = CommandSpec(
+        name: "dash",
+        summary: "Live terminal dashboard: per-GPU expert load, overflow and padding, rectification tuned by keyboard.",
+        usage: "rectify [dash] [--preset NAME|FILE] [--trace FILE.npy] [--fps N] [--steps-per-second N] [options]",
+        options: ScenarioOptions.specs + [
+            OptionSpec("mode", "M", "Mode shown first: vanilla, ir, fr or ir+fr (default: the preset's). All four are routed."),
+            OptionSpec("fps", "N", "Frames drawn per second, 1-60 (default 10)."),
+            OptionSpec("steps-per-second", "N", "Throttle the engine to N steps per second, 1-100000 (default: as fast as it can)."),
+            OptionSpec("paused", nil, "Start paused (space resumes, s steps once)."),
+            OptionSpec("no-color", nil, "Monochrome: each bar segment gets its own character (also NO_COLOR=1)."),
+            OptionSpec("ascii", nil, "ASCII glyphs only (also chosen automatically in non-UTF-8 locales)."),
+            OptionSpec("threads", "N", "Worker threads for the engine (default: all cores)."),
+        ],
+        notes: """
+        Press ? in the dashboard for every key and the colour/glyph legend; q quits. With --trace the
+        trace loops unless --no-loop is given. Needs a terminal: for scripts use 'rectify run'.
+        """)
+
     static func run(_ arguments: [String]) throws(CLIError) -> Int32 {
-        throw .runtime("the dashboard is not available in this build yet; use 'rectify run'")
+        let args: ParsedArguments
+        do { args = try ParsedArguments(arguments, spec: spec) } catch { throw .usage(error) }
+        if args.flag("help") {
+            guard StandardStreams.writeOutput(spec.help) else { return 1 }
+            return 0
+        }
+        if let extra = args.positionals.first {
+            throw .usage(UsageError("unexpected argument '\(extra)'", command: spec.name))
+        }
+        let fps: Int, throttle: Int?, threads: Int
+        let mode: RectifyMode?
+        do {
+            fps = try args.int("fps", in: 1...60) ?? 10
+            throttle = try args.int("steps-per-second", in: 1...100_000)
+            threads = try args.int("threads", in: 1...256) ?? ProcessInfo.processInfo.activeProcessorCount
+            mode = try args.choice("mode", RectifyMode.init(rawValue:), allowed: RectifyMode.allCases.map(\.rawValue))
+        } catch { throw .usage(error) }
+        var preset = try ScenarioOptions.resolve(args, traceLoopDefault: true)
+        if let mode { preset.mode = mode }
+        // Open the workload once before touching the terminal, so a bad trace fails cleanly.
+        do { _ = try preset.makeSource(threads: 1) } catch { throw .invalid(error.description) }
+
+        let options = TerminalOptions(noColor: args.flag("no-color"), asciiOnly: args.flag("ascii"))
+        let prepared: PreparedTerminal
+        do {
+            prepared = try TerminalRunner.prepare(options: options)
+        } catch {
+            StandardStreams.writeError(error.message)
+            return TerminalUnavailable.exitCode
+        }
+        let display = DisplayOptions(unicode: prepared.tier.unicode, color: prepared.tier.color,
+                                     braille: prepared.tier.unicode)
+        let program = DashboardProgram(preset: preset, options: DashboardOptions(
+            display: display, framesPerSecond: fps, stepsPerSecond: throttle, presets: loadablePresets(),
+            startPaused: args.flag("paused"), engineThreads: threads))
+        do {
+            return try TerminalRunner.run(program, prepared: prepared)
+        } catch {
+            StandardStreams.writeError(error.message)
+            return TerminalUnavailable.exitCode
+        }
+    }
+
+    /// The presets `n`/`p` cycle through: every one that loads, the built-in default first.
+    static func loadablePresets() -> [Preset] {
+        PresetCatalog.available().compactMap { listing in
+            guard listing.problem == nil else { return nil }
+            return try? PresetCatalog.load(listing.path ?? listing.name)
+        }
     }
 }
