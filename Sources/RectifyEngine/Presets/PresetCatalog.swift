@@ -30,10 +30,11 @@ public enum PresetCatalog {
         return folders.filter { seen.insert(URL(fileURLWithPath: $0).standardized.path).inserted }
     }
 
-    /// Every preset that can be loaded by name: the built-in default and each `*.json` found.
+    /// Every preset that can be loaded by name, `default` first: files found in the folders (the
+    /// first of each name wins, as in `load`), and the built-in default when no file overrides it.
     public static func available(in folders: [String] = searchDirectories()) -> [PresetListing] {
-        var listings = [PresetListing(name: defaultName, description: builtInDefault.description, path: nil, problem: nil)]
-        var names: Set<String> = [defaultName]
+        var listings: [PresetListing] = []
+        var names: Set<String> = []
         for folder in folders {
             guard let files = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
             for file in files.sorted() where file.hasSuffix(".json") {
@@ -48,7 +49,10 @@ public enum PresetCatalog {
                 }
             }
         }
-        return listings
+        if !names.contains(defaultName) {
+            listings.append(PresetListing(name: defaultName, description: builtInDefault.description, path: nil, problem: nil))
+        }
+        return listings.filter { $0.name == defaultName } + listings.filter { $0.name != defaultName }
     }
 
     /// Loads a preset by name (`mixtral-top2`) or by path (anything with a `/` or ending in `.json`).
