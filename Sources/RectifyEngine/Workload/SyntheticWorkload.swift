@@ -3,8 +3,9 @@ import Foundation
 /// Seeded synthetic router logits: topic clusters, per-GPU topic mixes, a linear router,
 /// expert popularity with drift, and optional hot-expert bursts.
 ///
-/// `logits = (W · (centre[topic] + noise · z) + bias(step)) / temperature`, with `W · centre`
-/// precomputed so each token costs one `E x hiddenSize` product.
+/// `logits = (W · (centre[topic] + noise · z) + bias(step)) / temperature`. `W · centre` is
+/// precomputed per topic and `W · z` for a pool of a few thousand noise draws, so a token costs
+/// one pass over its logits: the generator stays well ahead of the router it feeds.
 public final class SyntheticWorkload: BatchSource {
     public let parameters: SyntheticParameters
     public let gpus: Int
@@ -15,7 +16,9 @@ public final class SyntheticWorkload: BatchSource {
     public var includeHidden: Bool
     public let threads: Int
 
-    private let router: [Float]            // experts x hiddenSize, scaled by 1 / temperature
+    private let noiseDirections: [Float]   // poolSize x hiddenSize: noise · z
+    private let noiseLogits: [Float]       // poolSize x experts: W · noise · z, scaled
+    private let poolSize: Int
     private let centres: [Float]           // topics x hiddenSize
     private let centreLogits: [Float]      // topics x experts, scaled
     private let shardMixes: [[Float]]      // per GPU, cumulative topic probabilities
@@ -45,17 +48,12 @@ public final class SyntheticWorkload: BatchSource {
             let norm = (0..<d).reduce(Float(0)) { $0 + weights[e * d + $1] * weights[e * d + $1] }.squareRoot()
             for i in 0..<d { weights[e * d + i] *= scale / max(norm, 1e-6) }
         }
-        router = weights
         centres = (0..<(parameters.topics * d)).map { _ in random.gaussian() * Float(parameters.topicSpread) }
-        var centreLogits = [Float](repeating: 0, count: parameters.topics * experts)
-        for topic in 0..<parameters.topics {
-            for e in 0..<experts {
-                var sum: Float = 0
-                for i in 0..<d { sum += router[e * d + i] * centres[topic * d + i] }
-                centreLogits[topic * experts + e] = sum
-            }
-        }
-        self.centreLogits = centreLogits
+        centreLogits = Self.project(centres, rows: parameters.topics, weights: weights, experts: experts, hiddenSize: d)
+        poolSize = min(4096, max(256, (1 << 22) / max(1, experts)))
+        var noiseRandom = RandomStream(seed: parameters.seed, 2)
+        noiseDirections = (0..<(poolSize * d)).map { _ in noiseRandom.gaussian() * Float(parameters.tokenNoise) }
+        noiseLogits = Self.project(noiseDirections, rows: poolSize, weights: weights, experts: experts, hiddenSize: d)
         shardMixes = (0..<gpus).map { _ in
             let weights = (0..<parameters.topics).map { _ in
                 Float(exp(parameters.shardSpecialization * 3 * Double(random.gaussian())))
@@ -70,6 +68,19 @@ public final class SyntheticWorkload: BatchSource {
         let meanBias = rawBias.reduce(0, +) / Float(max(1, experts))
         baseBias = rawBias.map { ($0 - meanBias) * scale }
         driftState = [Float](repeating: 0, count: experts)
+    }
+
+    /// `W · v` for each of `rows` hidden vectors.
+    private static func project(_ vectors: [Float], rows: Int, weights: [Float], experts: Int, hiddenSize d: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: rows * experts)
+        for row in 0..<rows {
+            for e in 0..<experts {
+                var sum: Float = 0
+                for i in 0..<d { sum += weights[e * d + i] * vectors[row * d + i] }
+                out[row * experts + e] = sum
+            }
+        }
+        return out
     }
 
     public func rewind() {
@@ -89,12 +100,14 @@ public final class SyntheticWorkload: BatchSource {
         let bias = advanceBias()
         let e = experts
         let d = parameters.hiddenSize
-        var logits = [Float](repeating: 0, count: tokens * e)
+        // Every value is written below, so the array skips the zero fill.
+        var logits = [Float](unsafeUninitializedCapacity: tokens * e) { _, count in count = tokens * e }
         var hidden = [Float](repeating: 0, count: includeHidden ? tokens * d : 0)
         let context = GenerationContext(
             seed: parameters.seed, step: UInt64(step), experts: e, hiddenSize: d, tokensPerGPU: tokensPerGPU,
-            noise: Float(parameters.tokenNoise), topics: parameters.topics)
-        let router = self.router, centres = self.centres, centreLogits = self.centreLogits, mixes = shardMixes
+            topics: parameters.topics, poolSize: poolSize)
+        let pool = NoisePool(directions: noiseDirections, logits: noiseLogits)
+        let centres = self.centres, centreLogits = self.centreLogits, mixes = shardMixes
         logits.withUnsafeMutableBufferPointer { logitBuffer in
             hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
                 guard let logitBase = logitBuffer.baseAddress else { return }
@@ -103,7 +116,7 @@ public final class SyntheticWorkload: BatchSource {
                 let hiddenOut = hiddenBuffer.isEmpty ? nil : hiddenBuffer.baseAddress.map(SharedPointer.init)
                 parallelChunks(count: gpus, workers: threads) { _, range in
                     for gpu in range {
-                        context.generate(gpu: gpu, mix: mixes[gpu], router: router, centres: centres,
+                        context.generate(gpu: gpu, mix: mixes[gpu], pool: pool, centres: centres,
                                          centreLogits: centreLogits, bias: bias, logits: out, hidden: hiddenOut)
                     }
                 }
@@ -129,6 +142,12 @@ public final class SyntheticWorkload: BatchSource {
     }
 }
 
+/// Precomputed token noise: hidden-space draws and their logits.
+private struct NoisePool: Sendable {
+    let directions: [Float]
+    let logits: [Float]
+}
+
 /// What one GPU's generator needs; a value so it can cross into worker threads.
 private struct GenerationContext: Sendable {
     let seed: UInt64
@@ -136,34 +155,31 @@ private struct GenerationContext: Sendable {
     let experts: Int
     let hiddenSize: Int
     let tokensPerGPU: Int
-    let noise: Float
     let topics: Int
+    let poolSize: Int
 
-    func generate(gpu: Int, mix: [Float], router: [Float], centres: [Float], centreLogits: [Float],
+    func generate(gpu: Int, mix: [Float], pool: NoisePool, centres: [Float], centreLogits: [Float],
                   bias: [Float], logits: SharedPointer<Float>, hidden: SharedPointer<Float>?) {
         var random = RandomStream(seed: seed, 5, step, UInt64(gpu))
-        var z = [Float](repeating: 0, count: hiddenSize)
-        router.withUnsafeBufferPointer { w in
+        pool.logits.withUnsafeBufferPointer { noise in
         centreLogits.withUnsafeBufferPointer { cl in
         bias.withUnsafeBufferPointer { b in
-            guard let w = w.baseAddress, let cl = cl.baseAddress, let b = b.baseAddress else { return }
+            guard let noise = noise.baseAddress, let cl = cl.baseAddress, let b = b.baseAddress else { return }
             for local in 0..<tokensPerGPU {
                 let t = gpu * tokensPerGPU + local
                 let u = random.uniform()
                 var topic = 0
                 while topic < topics - 1 && mix[topic] < u { topic += 1 }
-                for i in 0..<hiddenSize { z[i] = random.gaussian() * noise }
+                let draw = random.index(below: poolSize)
                 let row = logits.advanced(by: t * experts)
                 let centreRow = cl + topic * experts
-                for e in 0..<experts {
-                    let weights = w + e * hiddenSize
-                    var sum: Float = 0
-                    for i in 0..<hiddenSize { sum += weights[i] * z[i] }
-                    row[e] = centreRow[e] + sum + b[e]
-                }
+                let noiseRow = noise + draw * experts
+                for e in 0..<experts { row[e] = centreRow[e] + noiseRow[e] + b[e] }
                 if let hidden {
                     let h = hidden.advanced(by: t * hiddenSize)
-                    for i in 0..<hiddenSize { h[i] = centres[topic * hiddenSize + i] + z[i] }
+                    for i in 0..<hiddenSize {
+                        h[i] = centres[topic * hiddenSize + i] + pool.directions[draw * hiddenSize + i]
+                    }
                 }
             }
         }}}
