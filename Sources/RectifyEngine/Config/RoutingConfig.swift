@@ -117,13 +117,17 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     public var source: String?
     /// The key itself is not one the reader knows.
     public var unknownKey: Bool
+    /// A whole-sentence account for problems that are not one key's value (malformed JSON).
+    public var message: String?
 
-    public init(key: String, value: String, allowed: String, source: String? = nil, unknownKey: Bool = false) {
+    public init(key: String, value: String, allowed: String, source: String? = nil, unknownKey: Bool = false,
+                message: String? = nil) {
         self.key = key
         self.value = value
         self.allowed = allowed
         self.source = source
         self.unknownKey = unknownKey
+        self.message = message
     }
 
     /// The same error, attributed to a file.
@@ -135,6 +139,7 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         let place = source.map { "\($0): " } ?? ""
+        if let message { return place + message }
         if unknownKey { return "\(place)unknown key \"\(key)\": expected one of \(allowed)" }
         return "\(place)invalid \(key) \(value): expected \(allowed)"
     }

@@ -12,16 +12,6 @@ public enum RectifyMode: String, CaseIterable, Sendable, Hashable, Codable {
 
     /// The label users see and type.
     public var label: String { rawValue }
-
-    public static func parse(_ text: String) -> RectifyMode? {
-        switch text.lowercased() {
-        case "vanilla", "none": return .vanilla
-        case "ir": return .ir
-        case "fr": return .fr
-        case "ir+fr", "irfr", "ir,fr", "both": return .irfr
-        default: return nil
-        }
-    }
 }
 
 /// Which requests an over-full (GPU, expert) pair keeps first (spec section 3).

@@ -28,7 +28,8 @@ public enum PresetReader {
         do {
             document = try JSONParser.parse(text)
         } catch {
-            throw ConfigError(key: "JSON", value: "", allowed: "valid JSON (\(error.description))", source: source)
+            throw ConfigError(key: "JSON", value: "", allowed: "well-formed JSON", source: source,
+                              message: "invalid JSON at line \(error.line), column \(error.column): \(error.message)")
         }
         do {
             return try build(document, name: name, source: source, folder: folder)
