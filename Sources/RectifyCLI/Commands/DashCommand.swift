@@ -15,7 +15,7 @@ enum DashCommand {
             OptionSpec("steps-per-second", "N", "Throttle the engine to N steps per second, 1-100000 (default: as fast as it can)."),
             OptionSpec("paused", nil, "Start paused (space resumes, s steps once)."),
             OptionSpec("no-color", nil, "Monochrome: each bar segment gets its own character (also NO_COLOR=1)."),
-            OptionSpec("ascii", nil, "ASCII glyphs only (also chosen automatically in non-UTF-8 locales)."),
+            OptionSpec("ascii", nil, "ASCII glyphs only (chosen automatically when no UTF-8 locale, not even C.UTF-8, exists)."),
             OptionSpec("threads", "N", "Worker threads for the engine (default: all cores)."),
         ],
         notes: """

@@ -28,6 +28,9 @@ enum Header {
         var column = grid.put("Rectify", in: rect, style: palette.title)
         for item in items {
             let label = short ? item.short : item.full
+            // An item that does not fit is left out whole: a value cut mid-word would mislead.
+            let width = (label.isEmpty ? 0 : label.count + 1) + item.value.count + (item.pending ? 1 : 0)
+            guard column + 2 + width <= rect.width else { break }
             column += 2
             if !label.isEmpty { column = grid.put(label + " ", in: rect, column: column, style: palette.label) }
             column = grid.put(item.value + (item.pending ? "*" : ""), in: rect, column: column,

@@ -115,7 +115,8 @@ final class TmuxSession {
 
     /// Types `text` literally (UTF-8 included).
     func type(_ text: String) async throws {
-        try await run(["send-keys", "-t", target, "-l", text])
+        // `--` ends the flags, so text starting with `-` is typed rather than parsed.
+        try await run(["send-keys", "-t", target, "-l", "--", text])
     }
 
     /// Resizes the window (and the pane in it); the program sees SIGWINCH.
