@@ -95,6 +95,14 @@ struct BarRow {
                                                 / (scale.capacity + scale.beyond)))
         let outside = usable - inside
         // Cumulative rounding so segments add up exactly; a non-zero segment gets at least one cell.
+        /// Two segments from `start`, then padding up to `width` cells.
+        func paintSegments(_ first: Cell, until firstEnd: Int, then second: Cell, until secondEnd: Int,
+                           width: Int, from start: Int) {
+            for column in 0..<max(0, width) {
+                let cell = column < firstEnd ? first : column < secondEnd ? second : Cell(glyphs.padding)
+                grid.set(cell, in: rect, column: start + column, row: 0)
+            }
+        }
         func cells(_ amount: Int, of total: Int, width: Int) -> Int {
             guard amount > 0, total > 0 else { return 0 }
             return min(width, max(1, (amount * width + total / 2) / total))
@@ -102,17 +110,9 @@ struct BarRow {
         let keptEnd = cells(values.kept, of: scale.capacity, width: inside)
         var filledEnd = cells(values.kept + values.filled, of: scale.capacity, width: inside)
         if values.filled > 0, filledEnd == keptEnd, filledEnd < inside { filledEnd += 1 }
-        for column in 0..<inside {
-            let cell: Cell
-            if column < keptEnd {
-                cell = Cell(glyphs.kept, style: palette.kept)
-            } else if column < filledEnd {
-                cell = Cell(glyphs.filled, style: palette.filled)
-            } else {
-                cell = Cell(glyphs.padding)
-            }
-            grid.set(cell, in: rect, column: column, row: 0)
-        }
+        paintSegments(Cell(glyphs.kept, style: palette.kept), until: keptEnd,
+                      then: Cell(glyphs.filled, style: palette.filled), until: filledEnd,
+                      width: inside, from: 0)
         grid.set(Cell(glyphs.capacityMarker, style: palette.capacityMarker), in: rect, column: inside, row: 0)
         let beyondTotal = values.irWork + values.overflow
         let clipped = beyondTotal > scale.beyond
@@ -124,17 +124,9 @@ struct BarRow {
             irEnd = min(irEnd, max(0, outside - reserve - 1))
             overflowEnd = max(overflowEnd, min(outside, irEnd + 1 + reserve))
         }
-        for column in 0..<outside {
-            let cell: Cell
-            if column < irEnd {
-                cell = Cell(glyphs.irWork, style: palette.irWork)
-            } else if column < overflowEnd {
-                cell = Cell(glyphs.overflow, style: palette.overflow)
-            } else {
-                cell = Cell(glyphs.padding)
-            }
-            grid.set(cell, in: rect, column: inside + 1 + column, row: 0)
-        }
+        paintSegments(Cell(glyphs.irWork, style: palette.irWork), until: irEnd,
+                      then: Cell(glyphs.overflow, style: palette.overflow), until: overflowEnd,
+                      width: outside, from: inside + 1)
         if clipped, outside > 0 {
             let style = values.overflow > 0 ? palette.overflow : palette.irWork
             grid.set(Cell(glyphs.clipped, style: style), in: rect, column: inside + outside, row: 0)

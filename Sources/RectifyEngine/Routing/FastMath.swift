@@ -8,20 +8,10 @@ enum FastMath {
     /// `e^x` for `x <= 87` to about 2e-7 relative error, exactly 1 at 0; inputs below -87 count as -87.
     ///
     /// Softmax needs one exponential per (token, expert); the C library's scalar `expf` would be the
-    /// router's largest cost. Same arithmetic as the vector form, so both give identical values.
+    /// router's largest cost. Branch-free (the clamp is a select), so loops of it vectorise.
     @inline(__always)
     static func exp(_ x: Float) -> Float {
         let t = (x < -87 ? -87 : x) * 1.442_695_04
-        let shifted = t + roundingMagic
-        let f = t - (shifted - roundingMagic)
-        let n = Int32(bitPattern: shifted.bitPattern) &- roundingMagicBits
-        return polynomial(f) * Float(bitPattern: UInt32(bitPattern: (n &+ 127) &<< 23))
-    }
-
-    /// `exp` for inputs already known to lie in [-87, 87]: branch-free, so loops of it vectorise.
-    @inline(__always)
-    static func expInRange(_ x: Float) -> Float {
-        let t = x * 1.442_695_04
         let shifted = t + roundingMagic
         let f = t - (shifted - roundingMagic)
         let n = Int32(bitPattern: shifted.bitPattern) &- roundingMagicBits
