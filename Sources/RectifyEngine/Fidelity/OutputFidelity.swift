@@ -1,0 +1,96 @@
+/// Output fidelity (issue 4): how far each scheme's MoE layer output is from the dropless top-k
+/// output, on real (small, seeded) expert networks and the workload's hidden states.
+///
+/// For a sampled token `t` with hidden state `x`:
+///
+///     y_ref(t)    = sum over j in topk(t) of w_j * FFN_j(x)   (dropless; spec section 6 weights, nothing dropped)
+///     y_scheme(t) = sum over its terms of w_u * FFN_u(x)       (rectify modes: spec section 6 weights;
+///                                                              baselines: their `BaselineAssignments`)
+///     error       = sqrt(sum over t of ||y_scheme - y_ref||^2 / sum over t of ||y_ref||^2)
+///
+/// A token nobody computes has `y_scheme = 0` (residual path only). Dropless therefore scores 0,
+/// and so does any mode on a step where nothing is dropped, except FR, whose extra expert makes
+/// top-k a top-(k+1) output: it is measured against top-k like everything else.
+public struct OutputFidelity: Sendable {
+    public let options: FidelityOptions
+    public let networks: ExpertNetworks
+
+    public init(experts: Int, dimension: Int, options: FidelityOptions = FidelityOptions()) {
+        self.options = options
+        networks = ExpertNetworks(experts: experts, dimension: dimension, expansion: options.expansion,
+                                  similarity: options.expertSimilarity, seed: options.seed)
+    }
+
+    /// The tokens measured at `step`: a stratified sample, one token in each of
+    /// `min(sampleTokens, tokens)` equal stretches, at a seeded offset that changes per step.
+    public func sample(tokens: Int, step: Int) -> [Int] {
+        let count = min(max(1, options.sampleTokens), tokens)
+        guard count < tokens else { return Array(0..<tokens) }
+        var random = RandomStream(seed: options.seed, 23, UInt64(truncatingIfNeeded: step))
+        let offset = Double(random.uniform())
+        return (0..<count).map { min(tokens - 1, Int((Double($0) + offset) * Double(tokens) / Double(count))) }
+    }
+
+    /// Scores every rectify mode `analysis` holds (it must be routed with `keepTokenRouting: true`;
+    /// without it the modes are left out) and every baseline routed with `keepAssignments: true`.
+    /// `nil` when the batch carries no hidden states of this instance's dimension (traces) or
+    /// the shapes do not match `config`.
+    public func measure(batch: RoutingBatch, config: RoutingConfig, analysis: StepAnalysis?,
+                        baselines: [BaselineStep] = []) -> StepFidelity? {
+        guard let hidden = batch.hidden, hidden.dimension == networks.dimension,
+              hidden.values.count == batch.tokens * hidden.dimension,
+              batch.tokens == config.tokens, batch.experts == config.experts,
+              config.experts == networks.experts else { return nil }
+        let modes = analysis.flatMap { a in a.tokenRouting.map { (a, $0) } }
+        let measuredBaselines = baselines.filter { $0.assignments?.tokens == batch.tokens }
+        let tokens = sample(tokens: batch.tokens, step: batch.step)
+        var scores: [RoutingScheme: FidelityScore] = [:]
+        let d = hidden.dimension
+        let e = batch.experts
+        hidden.values.withUnsafeBufferPointer { states in
+            guard let stateBase = states.baseAddress else { return }
+            batch.logits.withUnsafeBufferPointer { logits in
+                guard let logitBase = logits.baseAddress else { return }
+                for t in tokens {
+                    let input = UnsafeBufferPointer(start: stateBase + t * d, count: d)
+                    let row = UnsafeBufferPointer(start: logitBase + t * e, count: e)
+                    let shared = networks.shared(input: input)
+                    var cache: [Int: [Double]] = [:]
+                    func combine(_ terms: [(expert: Int, weight: Double)]) -> [Double] {
+                        var y = [Double](repeating: 0, count: d)
+                        for term in terms {
+                            let f = cache[term.expert] ?? networks.output(expert: term.expert, input: input, shared: shared)
+                            cache[term.expert] = f
+                            for i in 0..<d { y[i] += term.weight * f[i] }
+                        }
+                        return y
+                    }
+                    let choices = TopKGate.topK(row, k: config.topK)
+                    let weights = TopKGate.weights(choices: choices, row: row, normalization: config.gateNormalization)
+                    let reference = combine(zip(choices, weights).map { ($0, $1) })
+                    let referenceSquared = reference.reduce(0) { $0 + $1 * $1 }
+                    func score(_ scheme: RoutingScheme, _ terms: [(expert: Int, weight: Double)]) {
+                        let y = combine(terms)
+                        var error = 0.0
+                        for i in 0..<d { error += (y[i] - reference[i]) * (y[i] - reference[i]) }
+                        scores[scheme, default: FidelityScore()].add(
+                            FidelityScore(errorSquared: error, referenceSquared: referenceSquared, tokens: 1))
+                    }
+                    if let (analysis, routing) = modes {
+                        let logitRow = Array(row)
+                        for mode in RectifyMode.allCases where analysis.computed.contains(mode) {
+                            let terms = CombinationWeights.weights(token: t, logits: logitRow, routing: routing,
+                                                                   mode: mode, normalization: config.gateNormalization)
+                            score(.rectify(mode), terms.map { ($0.expert, $0.weight) })
+                        }
+                    }
+                    for baseline in measuredBaselines {
+                        guard let assignments = baseline.assignments else { continue }
+                        score(.baseline(baseline.mode), assignments.terms(of: t).map { ($0.expert, $0.weight) })
+                    }
+                }
+            }
+        }
+        return StepFidelity(step: batch.step, sampledTokens: tokens.count, scores: scores)
+    }
+}
