@@ -102,3 +102,40 @@ import Testing
         }
     }
 }
+
+/// Logits drawn from a handful of values, so ties are everywhere: the ranking must put the lower
+/// expert index first and the policies the lower token index first, exactly as the spec says.
+@Suite struct RouterTieTests {
+    @Test("heavy ties: every vanilla and IR figure, and the fill counts, equal the brute force")
+    func tiedLogits() throws {
+        let router = Router(threads: 2)
+        for seed in UInt64(2000)...2300 {
+            var dice = RouterAgainstBruteForceTests.Dice(state: seed)
+            let gpus = [1, 2, 4][dice.int(0...2)]
+            let experts = gpus * dice.int(1...12)
+            let topK = dice.int(1...min(experts, 8))
+            var config = RoutingConfig(
+                gpus: gpus, experts: experts, topK: topK, tokensPerGPU: dice.int(1...40),
+                capacityFactor: CapacityFactor(tenThousandths: [5_000, 10_000, 15_000][dice.int(0...2)]),
+                // Probability orderings compare rounding when values tie; position and choice do not.
+                dropPolicy: dice.int(0...1) == 0 ? .position : .choice)
+            config.minCapacity = dice.int(0...1)
+            let levels: [Float] = [0, 0.5, 1, 2]
+            let logits = (0..<(config.tokens * experts)).map { _ in levels[dice.int(0...3)] }
+            let batch = RoutingBatch(step: 0, tokens: config.tokens, experts: experts, logits: logits)
+            let analysis = try router.route(batch, config: config)
+            let expected = BruteForceRouter(config: config, logits: logits).run()
+            let flat = { (rows: [[Int]]) in rows.joined().map(Int32.init) }
+            #expect(analysis.requestedPerGpuExpert == flat(expected.requested), "seed \(seed)")
+            #expect(analysis.keptPerGpuExpert == flat(expected.kept), "seed \(seed)")
+            #expect(analysis.filledPerGpuExpert == flat(expected.filled), "seed \(seed)")
+            #expect(analysis.irPerExpert.map(Int.init) == expected.irPerExpert, "seed \(seed)")
+            for mode in [RectifyMode.vanilla, .ir] {
+                var figures = try #require(analysis.figures(mode))
+                var wanted = try #require(expected.figures[mode])
+                (figures.imbalance, wanted.imbalance) = (nil, nil)
+                #expect(figures == wanted, "seed \(seed) mode \(mode) \(config)")
+            }
+        }
+    }
+}

@@ -18,15 +18,15 @@ enum FastMath {
         return polynomial(f) * Float(bitPattern: UInt32(bitPattern: (n &+ 127) &<< 23))
     }
 
-    /// `2^f` for `f` in [-0.5, 0.5]: Taylor terms of `e^(f ln 2)` to degree 6.
+    /// `2^f` for `f` in [-0.5, 0.5]: a degree-5 near-minimax fit of the relative error
+    /// (about 1.9e-7 with float Horner evaluation, exactly 1 at 0).
     @inline(__always)
     static func polynomial(_ f: Float) -> Float {
-        var p: Float = 1.540_353_04e-4
-        p = p * f + 1.333_355_81e-3
-        p = p * f + 9.618_129_11e-3
-        p = p * f + 5.550_410_87e-2
-        p = p * f + 2.402_265_07e-1
-        p = p * f + 6.931_471_82e-1
+        var p: Float = 1.326_470_17e-3
+        p = p * f + 9.671_504_61e-3
+        p = p * f + 5.550_733_58e-2
+        p = p * f + 2.402_224_24e-1
+        p = p * f + 6.931_470_04e-1
         return p * f + 1
     }
 
@@ -51,10 +51,14 @@ enum FastMath {
             if keys[high] < keys[low] { swapAt(keys, high, low) }
             if keys[mid] < keys[high] { swapAt(keys, mid, high) }
             let pivot = keys[high]
+            // Branch-free partition: always swap, advance only past keys below the pivot. The
+            // comparisons are unpredictable, so a branch would mispredict about half the time.
             var store = low
-            for i in low..<high where keys[i] < pivot {
-                swapAt(keys, i, store)
-                store += 1
+            for i in low..<high {
+                let key = keys[i]
+                keys[i] = keys[store]
+                keys[store] = key
+                store &+= key < pivot ? 1 : 0
             }
             swapAt(keys, store, high)
             if store == k || store == k - 1 { return }

@@ -16,6 +16,8 @@ public final class Router {
     private let rowShift = ScratchBuffer<Float>()
     private let rowInverseSum = ScratchBuffer<Float>()
     private let droppedFlag = ScratchBuffer<UInt8>()
+    private let dropCount = ScratchBuffer<UInt8>()
+    private let localLogits = ScratchBuffer<Float>()
     private let irExpert = ScratchBuffer<Int32>()
     private let filledFlag = ScratchBuffer<UInt8>()
     private var workers: [WorkerScratch] = []
@@ -49,7 +51,8 @@ public final class Router {
             choices: SharedPointer(choices.base), choiceProbability: SharedPointer(choiceProbability.base),
             nextExpert: SharedPointer(nextExpert.base), nextProbability: SharedPointer(nextProbability.base),
             rowShift: SharedPointer(rowShift.base), rowInverseSum: SharedPointer(rowInverseSum.base),
-            droppedFlag: SharedPointer(droppedFlag.base), irExpert: SharedPointer(irExpert.base),
+            droppedFlag: SharedPointer(droppedFlag.base), dropCount: SharedPointer(dropCount.base),
+            irExpert: SharedPointer(irExpert.base), localLogits: SharedPointer(localLogits.base),
             filledFlag: SharedPointer(filledFlag.base))
         let workerList = workers
 
@@ -74,7 +77,7 @@ public final class Router {
                     tallies: SharedPointer(tallyBase))
                 parallelChunks(count: plan.gpus, workers: threads) { worker, range in
                     for gpu in range {
-                        SourceRouting.run(gpu: gpu, logits: logits, plan: plan, buffers: buffers,
+                        SourceRouting.run(gpu: gpu, plan: plan, buffers: buffers,
                                           outputs: outputs, scratch: workerList[worker])
                     }
                 }
@@ -101,6 +104,8 @@ public final class Router {
         for buffer in [nextExpert, irExpert] { buffer.reserve(t) }
         for buffer in [nextProbability, rowShift, rowInverseSum] { buffer.reserve(t) }
         filledFlag.reserve(t)
+        dropCount.reserve(t)
+        if plan.computeIR { localLogits.reserve(t * plan.expertsPerGPU) }
         let needed = max(1, min(threads, max(plan.tokens, plan.gpus)))
         while workers.count < needed { workers.append(WorkerScratch()) }
         for worker in workers { worker.reserve(plan) }

@@ -2,7 +2,7 @@
 ///
 /// Capacity is per (source GPU, expert) and IR stays on the token's GPU, so GPUs are independent.
 enum SourceRouting {
-    static func run(gpu g: Int, logits: SharedPointer<Float>, plan: StepPlan, buffers: TokenBuffers,
+    static func run(gpu g: Int, plan: StepPlan, buffers: TokenBuffers,
                     outputs: GpuOutputs, scratch: WorkerScratch) {
         let e = plan.experts
         let k = plan.topK
@@ -15,9 +15,8 @@ enum SourceRouting {
         var tally = SourceTally()
 
         // Requests per expert; the matrix rows start zeroed.
-        for t in tokens {
-            for r in 0..<k { requestedRow[Int(buffers.choices[t * k + r])] += 1 }
-        }
+        let choices = buffers.choices.advanced(by: firstToken &* k)
+        for i in 0..<(plan.tokensPerGPU &* k) { requestedRow[Int(choices[i])] &+= 1 }
         dropOverflow(tokens: tokens, plan: plan, buffers: buffers, requestedRow: requestedRow, scratch: scratch)
         let localExperts = (g * plan.expertsPerGPU)..<((g + 1) * plan.expertsPerGPU)
         for x in 0..<e {
@@ -27,24 +26,30 @@ enum SourceRouting {
             if !localExperts.contains(x) { tally.crossKept += Int(keptHere) }
         }
         if plan.computeIR {
-            rectifyIntraGPU(tokens: tokens, localExperts: localExperts, logits: logits, plan: plan,
+            rectifyIntraGPU(tokens: tokens, localExperts: localExperts, plan: plan,
                             buffers: buffers, outputs: outputs, scratch: scratch, tally: &tally)
         }
         if plan.computeFR {
             fillIn(tokens: tokens, plan: plan, buffers: buffers, keptRow: keptRow, filledRow: filledRow, scratch: scratch)
             for x in 0..<e where !localExperts.contains(x) { tally.crossFilled += Int(filledRow[x]) }
         }
+        // Branch-free counts: a token is covered unless every choice dropped and no rectification took it.
+        var vanillaCount = 0, irCount = 0, frCount = 0, bothCount = 0
+        let wholeDrop = UInt8(truncatingIfNeeded: k)
         for t in tokens {
-            var drops = 0
-            for r in 0..<k { drops += Int(buffers.droppedFlag[t * k + r]) }
-            let vanilla = drops < k
-            let rectified = buffers.irExpert[t] >= 0
-            let filled = buffers.filledFlag[t] != 0
-            if vanilla { tally.coveredVanilla += 1 }
-            if vanilla || rectified { tally.coveredIR += 1 }
-            if vanilla || filled { tally.coveredFR += 1 }
-            if vanilla || rectified || filled { tally.coveredBoth += 1 }
+            let lost = buffers.dropCount[t] == wholeDrop ? 1 : 0
+            let rectified = buffers.irExpert[t] >= 0 ? 1 : 0
+            let filled = Int(buffers.filledFlag[t])
+            vanillaCount &+= lost
+            irCount &+= lost & (rectified ^ 1)
+            frCount &+= lost & (filled ^ 1)
+            bothCount &+= lost & ((rectified | filled) ^ 1)
         }
+        let n = plan.tokensPerGPU
+        tally.coveredVanilla += n - vanillaCount
+        tally.coveredIR += n - irCount
+        tally.coveredFR += n - frCount
+        tally.coveredBoth += n - bothCount
         outputs.tallies[g] = tally
     }
 
@@ -56,31 +61,43 @@ enum SourceRouting {
         let c = Int32(truncatingIfNeeded: plan.capacity)
         let start = scratch.bucketStart.base
         let cursor = scratch.bucketCursor.base
+        let step = scratch.expertStep.base
         var total: Int32 = 0
         for x in 0..<e {
             if requestedRow[x] > c {
                 start[x] = total
                 cursor[x] = total
+                step[x] = 1
                 total += requestedRow[x]
             } else {
                 start[x] = -1
+                step[x] = 0
             }
         }
         guard total > 0 else { return }
+        // Requests to experts with room write their key into one spare slot past the buckets and do
+        // not advance: no branch on whether the expert overflowed (unpredictable).
+        for x in 0..<e where step[x] == 0 { cursor[x] = total }
         let keys = scratch.keys.base
-        for t in tokens {
-            for r in 0..<k {
-                let x = Int(buffers.choices[t * k + r])
-                guard start[x] >= 0 else { continue }
-                let key: UInt64
-                switch plan.dropPolicy {
-                case .score: key = FastMath.descendingKey(probability: buffers.choiceProbability[t * k + r], token: t)
-                case .position: key = UInt64(t)
-                case .choice: key = UInt64(r) << 32 | UInt64(t)
+        @inline(__always) func bucketKeys(_ key: (_ token: Int, _ choice: Int) -> UInt64) {
+            for t in tokens {
+                let base = t &* k
+                for r in 0..<k {
+                    let x = Int(buffers.choices[base &+ r])
+                    let slot = cursor[x]
+                    keys[Int(slot)] = key(t, r)
+                    cursor[x] = slot &+ step[x]
                 }
-                keys[Int(cursor[x])] = key
-                cursor[x] += 1
             }
+        }
+        switch plan.dropPolicy {
+        case .score:
+            let probability = buffers.choiceProbability
+            bucketKeys { t, r in FastMath.descendingKey(probability: probability[t &* k &+ r], token: t) }
+        case .position:
+            bucketKeys { t, _ in UInt64(t) }
+        case .choice:
+            bucketKeys { t, r in UInt64(r) << 32 | UInt64(t) }
         }
         for x in 0..<e where start[x] >= 0 {
             let bucket = keys + Int(start[x])
@@ -88,34 +105,38 @@ enum SourceRouting {
             FastMath.selectSmallest(bucket, count: count, k: Int(c))
             for i in Int(c)..<count {
                 let t = Int(bucket[i] & 0xFFFF_FFFF)
-                for r in 0..<k where buffers.choices[t * k + r] == Int32(truncatingIfNeeded: x) {
-                    buffers.droppedFlag[t * k + r] = 1
+                for r in 0..<k where buffers.choices[t &* k &+ r] == Int32(truncatingIfNeeded: x) {
+                    buffers.droppedFlag[t &* k &+ r] = 1
                 }
+                buffers.dropCount[t] &+= 1
             }
         }
     }
 
     /// IR: each token with drops goes to its best local expert that did not keep it (spec section 4).
-    private static func rectifyIntraGPU(tokens: Range<Int>, localExperts: Range<Int>, logits: SharedPointer<Float>,
+    private static func rectifyIntraGPU(tokens: Range<Int>, localExperts: Range<Int>,
                                         plan: StepPlan, buffers: TokenBuffers, outputs: GpuOutputs,
                                         scratch: WorkerScratch, tally: inout SourceTally) {
-        let e = plan.experts
         let k = plan.topK
         let marks = scratch.marks.base
         let keys = scratch.keys.base
+        let m = localExperts.count
+        let firstLocal = localExperts.lowerBound
         var candidates = 0
         for t in tokens {
-            var drops = 0
-            for r in 0..<k { drops += Int(buffers.droppedFlag[t * k + r]) }
+            let drops = Int(buffers.dropCount[t])
             guard drops > 0 else { continue }
             for r in 0..<k where buffers.droppedFlag[t * k + r] == 0 { marks[Int(buffers.choices[t * k + r])] = 1 }
-            let row = logits.advanced(by: t * e)
+            // The token scan copied this GPU's logits of the token into a compact, sequential buffer
+            // (the full row would be a cache miss by now).
+            let local = buffers.localLogits.advanced(by: t &* m)
             var best = -1
             var bestValue: Float = 0
             for x in localExperts where marks[x] == 0 {
-                if best < 0 || row[x] > bestValue {
+                let value = local[x &- firstLocal]
+                if best < 0 || value > bestValue {
                     best = x
-                    bestValue = row[x]
+                    bestValue = value
                 }
             }
             for r in 0..<k { marks[Int(buffers.choices[t * k + r])] = 0 }
@@ -132,7 +153,6 @@ enum SourceRouting {
         }
         guard let limit = plan.irCapacity, candidates > 0 else { return }
         // Group parked candidates by their expert, keep the best `limit` of each.
-        let m = localExperts.count
         let counts = scratch.counts.base
         let start = scratch.bucketStart.base
         let cursor = scratch.bucketCursor.base
@@ -160,8 +180,7 @@ enum SourceRouting {
             for j in 0..<count {
                 let t = Int(bucket[j] & 0xFFFF_FFFF)
                 if j < limit {
-                    var drops = 0
-                    for r in 0..<k { drops += Int(buffers.droppedFlag[t * k + r]) }
+                    let drops = Int(buffers.dropCount[t])
                     accept(token: t, expert: localExperts.lowerBound + i, drops: drops, buffers: buffers,
                            outputs: outputs, tally: &tally)
                 } else {
@@ -206,16 +225,24 @@ enum SourceRouting {
                 start[x] = -1
             }
         }
+        // Branch-free per token: experts whose padding takes every candidate flag it directly; over-full
+        // ones bucket its key; the rest write into a spare slot past the buckets without advancing.
+        let direct = scratch.expertFlag.base
+        let step = scratch.expertStep.base
+        for x in 0..<e {
+            let bucketed = start[x] >= 0
+            direct[x] = filledRow[x] > 0 && !bucketed ? 1 : 0
+            step[x] = bucketed ? 1 : 0
+            if !bucketed { cursor[x] = total }
+        }
         let keys = scratch.keys.base
         for t in tokens {
             let x = Int(buffers.nextExpert[t])
-            guard x >= 0, filledRow[x] > 0 else { continue }
-            if start[x] < 0 {
-                buffers.filledFlag[t] = 1
-            } else {
-                keys[Int(cursor[x])] = FastMath.descendingKey(probability: buffers.nextProbability[t], token: t)
-                cursor[x] += 1
-            }
+            guard x >= 0 else { continue }
+            buffers.filledFlag[t] = direct[x]
+            let slot = cursor[x]
+            keys[Int(slot)] = FastMath.descendingKey(probability: buffers.nextProbability[t], token: t)
+            cursor[x] = slot &+ step[x]
         }
         for x in 0..<e where start[x] >= 0 {
             let bucket = keys + Int(start[x])

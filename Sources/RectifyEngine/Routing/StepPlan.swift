@@ -45,7 +45,11 @@ struct TokenBuffers: Sendable {
     let rowShift: SharedPointer<Float>
     let rowInverseSum: SharedPointer<Float>
     let droppedFlag: SharedPointer<UInt8>
+    /// How many of the token's choices dropped.
+    let dropCount: SharedPointer<UInt8>
     let irExpert: SharedPointer<Int32>
+    /// Per token, the logits of the experts on its own GPU (`expertsPerGPU` each), filled when IR runs.
+    let localLogits: SharedPointer<Float>
     let filledFlag: SharedPointer<UInt8>
 }
 
@@ -69,6 +73,8 @@ final class WorkerScratch: @unchecked Sendable {
     let bucketStart = ScratchBuffer<Int32>()
     let bucketCursor = ScratchBuffer<Int32>()
     let marks = ScratchBuffer<UInt8>()
+    let expertFlag = ScratchBuffer<UInt8>()
+    let expertStep = ScratchBuffer<Int32>()
     let keys = ScratchBuffer<UInt64>()
 
     func reserve(_ plan: StepPlan) {
@@ -78,10 +84,14 @@ final class WorkerScratch: @unchecked Sendable {
         terms.reserve(plan.experts)
         flags.reserve(plan.experts)
         counts.reserve(plan.experts)
+        expertFlag.reserve(plan.experts)
+        expertStep.reserve(plan.experts)
         bucketStart.reserve(plan.experts)
         bucketCursor.reserve(plan.experts)
         // Marks are left all zero after every use, and start zeroed.
         marks.reserve(plan.experts)
-        keys.reserve(plan.tokensPerGPU * plan.topK)
+        // Drop buckets use up to n*k keys plus one spare slot; IR's parked candidates (at most n)
+        // use twice their count.
+        keys.reserve(max(plan.tokensPerGPU * plan.topK, 2 * plan.tokensPerGPU) + 1)
     }
 }

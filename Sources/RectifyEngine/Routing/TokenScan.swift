@@ -10,31 +10,61 @@ enum TokenScan {
         let laneMaxima = scratch.laneMaxima.base
         let terms = scratch.terms.base
         let flags = scratch.flags.base
+        let fastLanes = e >= 8 && ranked <= 8
+        let copyLocal = plan.computeIR
+        let n = plan.tokensPerGPU
+        let m = plan.expertsPerGPU
         for t in range {
             let row = logits.advanced(by: t * e)
-            var summary = RowSummary.scan(row, count: e, ranked: ranked, lanes: laneMaxima, terms: terms)
-            RowRanking.insertCandidates(row, count: e, ranked: ranked, bound: summary.bound, flags: flags,
+            var summary: RowSummary
+            if fastLanes {
+                summary = LaneScan.scan(row, count: e, ranked: ranked, terms: terms,
                                         topIndex: topIndex, topValue: topValue)
+            } else {
+                summary = RowSummary.scan(row, count: e, ranked: ranked, lanes: laneMaxima, terms: terms)
+                RowRanking.insertCandidates(row, count: e, ranked: ranked, bound: summary.bound, flags: flags,
+                                            topIndex: topIndex, topValue: topValue)
+            }
             // The sum used a cheap shift; when logits span too wide a range, redo it from the peak.
             if !summary.sumIsReliable { summary.resum(row, count: e, shift: topValue[0]) }
             let shift = summary.shift
             let inverseSum = 1 / summary.sum
             buffers.rowShift[t] = shift
             buffers.rowInverseSum[t] = inverseSum
-            let base = t * k
+            let base = t &* k
+            // The row's exponentials are at hand unless the sum had to be redone from the peak.
+            let termsHold = summary.termsHold
             for r in 0..<k {
-                buffers.choices[base + r] = topIndex[r]
-                buffers.choiceProbability[base + r] = FastMath.exp(topValue[r] - shift) * inverseSum
-                buffers.droppedFlag[base + r] = 0
+                let x = topIndex[r]
+                buffers.choices[base &+ r] = x
+                let term = termsHold ? terms[Int(x)] : FastMath.exp(topValue[r] - shift)
+                buffers.choiceProbability[base &+ r] = term * inverseSum
+                buffers.droppedFlag[base &+ r] = 0
             }
             if ranked > k {
-                buffers.nextExpert[t] = topIndex[k]
-                buffers.nextProbability[t] = FastMath.exp(topValue[k] - shift) * inverseSum
+                let x = topIndex[k]
+                buffers.nextExpert[t] = x
+                let term = termsHold ? terms[Int(x)] : FastMath.exp(topValue[k] - shift)
+                buffers.nextProbability[t] = term * inverseSum
             } else {
                 buffers.nextExpert[t] = -1
                 buffers.nextProbability[t] = 0
             }
             buffers.irExpert[t] = -1
+            if copyLocal {
+                let source = row + (t / n) &* m
+                let target = buffers.localLogits.advanced(by: t &* m)
+                var i = 0
+                while i &+ 4 <= m {
+                    UnsafeMutableRawPointer(target + i).storeBytes(of: LaneScan.load(source + i), as: SIMD4<Float>.self)
+                    i &+= 4
+                }
+                while i < m {
+                    target[i] = source[i]
+                    i &+= 1
+                }
+            }
+            buffers.dropCount[t] = 0
             buffers.filledFlag[t] = 0
         }
     }
@@ -46,6 +76,8 @@ struct RowSummary {
     var shift: Float = 0
     var sum: Float = 0
     var sumIsReliable = false
+    /// Whether the scratch `terms` hold `exp(row[x] - shift)` for this row.
+    var termsHold = false
     /// A value no larger than the `ranked`-th largest logit, `-inf` when none was found cheaply.
     var bound = -Float.infinity
 
@@ -71,23 +103,14 @@ struct RowSummary {
         for lane in 1..<width { high = larger(high, lanes[lane]) }
         for x in covered..<e { high = larger(high, row[x]) }
 
-        // A plain element-wise loop is what the compiler vectorises best; the sum follows in four
-        // independent accumulators.
+        // A plain element-wise loop is what the compiler vectorises best; the sum follows in vector
+        // registers.
         let shift = row[0]
         for i in 0..<e { terms[i] = FastMath.exp(row[i] - shift) }
-        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
-        var i = 0
-        while i + 4 <= e {
-            s0 += terms[i]; s1 += terms[i + 1]; s2 += terms[i + 2]; s3 += terms[i + 3]
-            i += 4
-        }
-        var total = (s0 + s1) + (s2 + s3)
-        while i < e {
-            total += terms[i]
-            i += 1
-        }
+        let total = sumOf(terms, count: e)
         summary.shift = shift
         summary.sum = total
+        summary.termsHold = true
         // Terms far below the shift are clamped to e^-87 (negligible); terms far above could overflow.
         summary.sumIsReliable = high - shift <= safeSpan
         if ranked <= width {
@@ -95,6 +118,26 @@ struct RowSummary {
                                        : SortingNetwork.rankedLargestOfSixteen(lanes, ranked)
         }
         return summary
+    }
+
+    /// The sum of `values[0..<count]` in eight interleaved partial sums (two vector registers).
+    @inline(__always)
+    static func sumOf(_ values: UnsafeMutablePointer<Float>, count: Int) -> Float {
+        let raw = UnsafeRawPointer(values)
+        var low = SIMD4<Float>(), high = SIMD4<Float>()
+        var i = 0
+        while i &+ 8 <= count {
+            low += raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD4<Float>.self)
+            high += raw.loadUnaligned(fromByteOffset: (i &+ 4) &* 4, as: SIMD4<Float>.self)
+            i &+= 8
+        }
+        let both = low + high
+        var total = (both[0] + both[1]) + (both[2] + both[3])
+        while i < count {
+            total += values[i]
+            i &+= 1
+        }
+        return total
     }
 
     /// Eight strided maxima into `lanes`; returns how many logits they cover (a multiple of 8).
@@ -143,6 +186,7 @@ struct RowSummary {
         self.shift = shift
         sum = total
         sumIsReliable = true
+        termsHold = false
     }
 
     @inline(__always)

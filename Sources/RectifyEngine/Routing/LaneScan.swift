@@ -1,0 +1,341 @@
+/// The fast row pass for rows of at least eight experts with at most eight ranked: exponentials,
+/// their sum, eight strided maxima and the exact ranking, with few passes over the row.
+enum LaneScan {
+    typealias Quad = SIMD4<Float>
+
+    @inline(__always)
+    static func load(_ pointer: UnsafeMutablePointer<Float>) -> Quad {
+        UnsafeRawPointer(pointer).loadUnaligned(as: Quad.self)
+    }
+
+    /// Ranks the row's first `ranked` experts into `topIndex`/`topValue`, fills `terms` with the
+    /// exponentials relative to the first logit and sums them. Needs `e >= 8` and `1 <= ranked <= 8`.
+    ///
+    /// The exponentials come first: they do not wait for the maxima, so the processor overlaps them
+    /// with the previous row's ranking.
+    @inline(__always)
+    static func scan(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int, terms: UnsafeMutablePointer<Float>,
+                     topIndex: UnsafeMutablePointer<Int32>, topValue: UnsafeMutablePointer<Float>) -> RowSummary {
+        // Element-wise, which the compiler vectorises.
+        let shift = row[0]
+        for i in 0..<e { terms[i] = FastMath.exp(row[i] - shift) }
+
+        // One pass in vector registers: eight strided maxima and eight partial sums.
+        var low = load(row), high = load(row + 4)
+        var sumLow = load(terms), sumHigh = load(terms + 4)
+        var x = 8
+        while x &+ 8 <= e {
+            let a = load(row + x), b = load(row + x + 4)
+            low.replace(with: a, where: a .> low)
+            high.replace(with: b, where: b .> high)
+            sumLow += load(terms + x)
+            sumHigh += load(terms + x + 4)
+            x &+= 8
+        }
+        let covered = x
+        let both = sumLow + sumHigh
+        var total = (both[0] + both[1]) + (both[2] + both[3])
+        var peak = -Float.infinity
+        while x < e {
+            total += terms[x]
+            peak = RowSummary.larger(peak, row[x])
+            x &+= 1
+        }
+        let (bound, lanePeak) = SelectionNetwork.boundAndPeak(low, high, rank: ranked)
+        peak = RowSummary.larger(peak, lanePeak)
+
+        var summary = RowSummary()
+        summary.shift = shift
+        summary.sum = total
+        summary.termsHold = true
+        // Terms far below the shift are clamped to e^-87 (negligible); terms far above could overflow.
+        summary.sumIsReliable = peak - shift <= RowSummary.safeSpan
+        summary.bound = bound
+        insertCandidates(row, count: e, covered: covered, ranked: ranked, bound: bound,
+                         topIndex: topIndex, topValue: topValue)
+        return summary
+    }
+
+    /// Whether `(v, x)` ranks before `(w, y)`: larger logit first, then the lower index.
+    @inline(__always)
+    static func before(_ v: Float, _ x: Int32, _ w: Float, _ y: Int32) -> Bool {
+        v > w || (v == w && x < y)
+    }
+
+    /// Every logit at or above `bound` joins a short sorted list (ties to the lower index).
+    ///
+    /// Vector comparisons set one bit per logit, 64 logits at a time, in a lane-major word (bit
+    /// `8 * lane + block` for logit `8 * block + lane`); only the few set bits reach the insertion,
+    /// out of index order, which the comparison with indices makes harmless.
+    @inline(__always)
+    static func insertCandidates(_ row: UnsafeMutablePointer<Float>, count e: Int, covered: Int, ranked: Int,
+                                 bound: Float, topIndex: UnsafeMutablePointer<Int32>,
+                                 topValue: UnsafeMutablePointer<Float>) {
+        var list = TopList(index: topIndex, value: topValue, ranked: ranked)
+        let limit = Quad(repeating: bound)
+        let firstBits = SIMD4<Int32>(1, 1 << 8, 1 << 16, 1 << 24)
+        var chunk = 0
+        while chunk < covered {
+            let end = min(covered, chunk &+ 64)
+            var bits = firstBits
+            var lowMask = SIMD4<Int32>(), highMask = SIMD4<Int32>()
+            var y = chunk
+            while y < end {
+                let a = load(row + y), b = load(row + y + 4)
+                lowMask |= bits.replacing(with: 0, where: a .< limit)
+                highMask |= bits.replacing(with: 0, where: b .< limit)
+                bits &<<= 1
+                y &+= 8
+            }
+            let lowWord = UInt32(bitPattern: (lowMask[0] | lowMask[1]) | (lowMask[2] | lowMask[3]))
+            let highWord = UInt32(bitPattern: (highMask[0] | highMask[1]) | (highMask[2] | highMask[3]))
+            var word = UInt64(lowWord) | UInt64(highWord) << 32
+            while word != 0 {
+                let bit = word.trailingZeroBitCount
+                word &= word &- 1
+                list.insert(row, chunk &+ (bit & 7) &* 8 &+ (bit &>> 3))
+            }
+            chunk = end
+        }
+        var x = covered
+        while x < e {
+            if row[x] >= bound { list.insert(row, x) }
+            x &+= 1
+        }
+    }
+}
+
+/// A short list of the best `(logit, index)` pairs, sorted, filled by insertion.
+struct TopList {
+    let index: UnsafeMutablePointer<Int32>
+    let value: UnsafeMutablePointer<Float>
+    let ranked: Int
+    var filled = 0
+
+    init(index: UnsafeMutablePointer<Int32>, value: UnsafeMutablePointer<Float>, ranked: Int) {
+        self.index = index
+        self.value = value
+        self.ranked = ranked
+    }
+
+    @inline(__always)
+    mutating func insert(_ row: UnsafeMutablePointer<Float>, _ x: Int) {
+        let v = row[x]
+        let candidate = Int32(truncatingIfNeeded: x)
+        var j: Int
+        if filled == ranked {
+            guard LaneScan.before(v, candidate, value[ranked &- 1], index[ranked &- 1]) else { return }
+            j = ranked &- 1
+        } else {
+            j = filled
+            filled &+= 1
+        }
+        while j > 0 && LaneScan.before(v, candidate, value[j &- 1], index[j &- 1]) {
+            value[j] = value[j &- 1]
+            index[j] = index[j &- 1]
+            j &-= 1
+        }
+        value[j] = v
+        index[j] = candidate
+    }
+}
+
+/// The bound for the candidate scan: the `rank`-th largest of eight strided maxima, and their
+/// maximum, by the 19-comparator sorting network for eight inputs pruned to the comparators (and
+/// the halves of them) those two outputs depend on, all in registers.
+enum SelectionNetwork {
+    @inline(__always)
+    static func boundAndPeak(_ low: SIMD4<Float>, _ high: SIMD4<Float>, rank: Int) -> (bound: Float, peak: Float) {
+        switch rank {
+        case 1:
+            var v0 = low[0]
+            var v1 = low[1]
+            let v2 = low[2]
+            let v3 = low[3]
+            var v4 = high[0]
+            var v5 = high[1]
+            let v6 = high[2]
+            let v7 = high[3]
+            v0 = v2 > v0 ? v2 : v0
+            v1 = v3 > v1 ? v3 : v1
+            v4 = v6 > v4 ? v6 : v4
+            v5 = v7 > v5 ? v7 : v5
+            v0 = v4 > v0 ? v4 : v0
+            v1 = v5 > v1 ? v5 : v1
+            v0 = v1 > v0 ? v1 : v0
+            return (v0, v0)
+        case 2:
+            var v0 = low[0]
+            var v1 = low[1]
+            var v2 = low[2]
+            var v3 = low[3]
+            var v4 = high[0]
+            var v5 = high[1]
+            var v6 = high[2]
+            var v7 = high[3]
+            (v0, v2) = (v2 > v0 ? v2 : v0, v2 > v0 ? v0 : v2)
+            (v1, v3) = (v3 > v1 ? v3 : v1, v3 > v1 ? v1 : v3)
+            (v4, v6) = (v6 > v4 ? v6 : v4, v6 > v4 ? v4 : v6)
+            (v5, v7) = (v7 > v5 ? v7 : v5, v7 > v5 ? v5 : v7)
+            (v0, v4) = (v4 > v0 ? v4 : v0, v4 > v0 ? v0 : v4)
+            (v1, v5) = (v5 > v1 ? v5 : v1, v5 > v1 ? v1 : v5)
+            v2 = v6 > v2 ? v6 : v2
+            v3 = v7 > v3 ? v7 : v3
+            (v0, v1) = (v1 > v0 ? v1 : v0, v1 > v0 ? v0 : v1)
+            v2 = v3 > v2 ? v3 : v2
+            v4 = v5 > v4 ? v5 : v4
+            (v2, v4) = (v4 > v2 ? v4 : v2, v4 > v2 ? v2 : v4)
+            v1 = v4 > v1 ? v4 : v1
+            v1 = v2 > v1 ? v2 : v1
+            return (v1, v0)
+        case 3:
+            var v0 = low[0]
+            var v1 = low[1]
+            var v2 = low[2]
+            var v3 = low[3]
+            var v4 = high[0]
+            var v5 = high[1]
+            var v6 = high[2]
+            var v7 = high[3]
+            (v0, v2) = (v2 > v0 ? v2 : v0, v2 > v0 ? v0 : v2)
+            (v1, v3) = (v3 > v1 ? v3 : v1, v3 > v1 ? v1 : v3)
+            (v4, v6) = (v6 > v4 ? v6 : v4, v6 > v4 ? v4 : v6)
+            (v5, v7) = (v7 > v5 ? v7 : v5, v7 > v5 ? v5 : v7)
+            (v0, v4) = (v4 > v0 ? v4 : v0, v4 > v0 ? v0 : v4)
+            (v1, v5) = (v5 > v1 ? v5 : v1, v5 > v1 ? v1 : v5)
+            v2 = v6 > v2 ? v6 : v2
+            v3 = v7 > v3 ? v7 : v3
+            (v0, v1) = (v1 > v0 ? v1 : v0, v1 > v0 ? v0 : v1)
+            v2 = v3 > v2 ? v3 : v2
+            v4 = v5 > v4 ? v5 : v4
+            (v2, v4) = (v4 > v2 ? v4 : v2, v4 > v2 ? v2 : v4)
+            v1 = v4 > v1 ? v4 : v1
+            v2 = v2 > v1 ? v1 : v2
+            return (v2, v0)
+        case 4:
+            var v0 = low[0]
+            var v1 = low[1]
+            var v2 = low[2]
+            var v3 = low[3]
+            var v4 = high[0]
+            var v5 = high[1]
+            var v6 = high[2]
+            var v7 = high[3]
+            (v0, v2) = (v2 > v0 ? v2 : v0, v2 > v0 ? v0 : v2)
+            (v1, v3) = (v3 > v1 ? v3 : v1, v3 > v1 ? v1 : v3)
+            (v4, v6) = (v6 > v4 ? v6 : v4, v6 > v4 ? v4 : v6)
+            (v5, v7) = (v7 > v5 ? v7 : v5, v7 > v5 ? v5 : v7)
+            (v0, v4) = (v4 > v0 ? v4 : v0, v4 > v0 ? v0 : v4)
+            (v1, v5) = (v5 > v1 ? v5 : v1, v5 > v1 ? v1 : v5)
+            (v2, v6) = (v6 > v2 ? v6 : v2, v6 > v2 ? v2 : v6)
+            (v3, v7) = (v7 > v3 ? v7 : v3, v7 > v3 ? v3 : v7)
+            (v0, v1) = (v1 > v0 ? v1 : v0, v1 > v0 ? v0 : v1)
+            (v2, v3) = (v3 > v2 ? v3 : v2, v3 > v2 ? v2 : v3)
+            (v4, v5) = (v5 > v4 ? v5 : v4, v5 > v4 ? v4 : v5)
+            v6 = v7 > v6 ? v7 : v6
+            v4 = v4 > v2 ? v2 : v4
+            v3 = v5 > v3 ? v5 : v3
+            v4 = v4 > v1 ? v1 : v4
+            v3 = v6 > v3 ? v6 : v3
+            v3 = v4 > v3 ? v4 : v3
+            return (v3, v0)
+        case 5:
+            var v0 = low[0]
+            var v1 = low[1]
+            var v2 = low[2]
+            var v3 = low[3]
+            var v4 = high[0]
+            var v5 = high[1]
+            var v6 = high[2]
+            var v7 = high[3]
+            (v0, v2) = (v2 > v0 ? v2 : v0, v2 > v0 ? v0 : v2)
+            (v1, v3) = (v3 > v1 ? v3 : v1, v3 > v1 ? v1 : v3)
+            (v4, v6) = (v6 > v4 ? v6 : v4, v6 > v4 ? v4 : v6)
+            (v5, v7) = (v7 > v5 ? v7 : v5, v7 > v5 ? v5 : v7)
+            (v0, v4) = (v4 > v0 ? v4 : v0, v4 > v0 ? v0 : v4)
+            (v1, v5) = (v5 > v1 ? v5 : v1, v5 > v1 ? v1 : v5)
+            (v2, v6) = (v6 > v2 ? v6 : v2, v6 > v2 ? v2 : v6)
+            (v3, v7) = (v7 > v3 ? v7 : v3, v7 > v3 ? v3 : v7)
+            (v0, v1) = (v1 > v0 ? v1 : v0, v1 > v0 ? v0 : v1)
+            (v2, v3) = (v3 > v2 ? v3 : v2, v3 > v2 ? v2 : v3)
+            (v4, v5) = (v5 > v4 ? v5 : v4, v5 > v4 ? v4 : v5)
+            v6 = v7 > v6 ? v7 : v6
+            v4 = v4 > v2 ? v2 : v4
+            v3 = v5 > v3 ? v5 : v3
+            v4 = v4 > v1 ? v1 : v4
+            v3 = v6 > v3 ? v6 : v3
+            v4 = v4 > v3 ? v3 : v4
+            return (v4, v0)
+        case 6:
+            var v0 = low[0]
+            var v1 = low[1]
+            var v2 = low[2]
+            var v3 = low[3]
+            var v4 = high[0]
+            var v5 = high[1]
+            var v6 = high[2]
+            var v7 = high[3]
+            (v0, v2) = (v2 > v0 ? v2 : v0, v2 > v0 ? v0 : v2)
+            (v1, v3) = (v3 > v1 ? v3 : v1, v3 > v1 ? v1 : v3)
+            (v4, v6) = (v6 > v4 ? v6 : v4, v6 > v4 ? v4 : v6)
+            (v5, v7) = (v7 > v5 ? v7 : v5, v7 > v5 ? v5 : v7)
+            (v0, v4) = (v4 > v0 ? v4 : v0, v4 > v0 ? v0 : v4)
+            (v1, v5) = (v5 > v1 ? v5 : v1, v5 > v1 ? v1 : v5)
+            (v2, v6) = (v6 > v2 ? v6 : v2, v6 > v2 ? v2 : v6)
+            (v3, v7) = (v7 > v3 ? v7 : v3, v7 > v3 ? v3 : v7)
+            v0 = v1 > v0 ? v1 : v0
+            v3 = v3 > v2 ? v2 : v3
+            v5 = v5 > v4 ? v4 : v5
+            v6 = v7 > v6 ? v7 : v6
+            (v3, v5) = (v5 > v3 ? v5 : v3, v5 > v3 ? v3 : v5)
+            v6 = v6 > v3 ? v3 : v6
+            v5 = v6 > v5 ? v6 : v5
+            return (v5, v0)
+        case 7:
+            var v0 = low[0]
+            var v1 = low[1]
+            var v2 = low[2]
+            var v3 = low[3]
+            var v4 = high[0]
+            var v5 = high[1]
+            var v6 = high[2]
+            var v7 = high[3]
+            (v0, v2) = (v2 > v0 ? v2 : v0, v2 > v0 ? v0 : v2)
+            (v1, v3) = (v3 > v1 ? v3 : v1, v3 > v1 ? v1 : v3)
+            (v4, v6) = (v6 > v4 ? v6 : v4, v6 > v4 ? v4 : v6)
+            (v5, v7) = (v7 > v5 ? v7 : v5, v7 > v5 ? v5 : v7)
+            (v0, v4) = (v4 > v0 ? v4 : v0, v4 > v0 ? v0 : v4)
+            (v1, v5) = (v5 > v1 ? v5 : v1, v5 > v1 ? v1 : v5)
+            (v2, v6) = (v6 > v2 ? v6 : v2, v6 > v2 ? v2 : v6)
+            (v3, v7) = (v7 > v3 ? v7 : v3, v7 > v3 ? v3 : v7)
+            v0 = v1 > v0 ? v1 : v0
+            v3 = v3 > v2 ? v2 : v3
+            v5 = v5 > v4 ? v4 : v5
+            v6 = v7 > v6 ? v7 : v6
+            (v3, v5) = (v5 > v3 ? v5 : v3, v5 > v3 ? v3 : v5)
+            v6 = v6 > v3 ? v3 : v6
+            v6 = v6 > v5 ? v5 : v6
+            return (v6, v0)
+        default:
+            var v0 = low[0]
+            var v1 = low[1]
+            var v2 = low[2]
+            var v3 = low[3]
+            var v4 = high[0]
+            var v5 = high[1]
+            var v6 = high[2]
+            var v7 = high[3]
+            (v0, v2) = (v2 > v0 ? v2 : v0, v2 > v0 ? v0 : v2)
+            (v1, v3) = (v3 > v1 ? v3 : v1, v3 > v1 ? v1 : v3)
+            (v4, v6) = (v6 > v4 ? v6 : v4, v6 > v4 ? v4 : v6)
+            (v5, v7) = (v7 > v5 ? v7 : v5, v7 > v5 ? v5 : v7)
+            v0 = v4 > v0 ? v4 : v0
+            v1 = v5 > v1 ? v5 : v1
+            v6 = v6 > v2 ? v2 : v6
+            v7 = v7 > v3 ? v3 : v7
+            v0 = v1 > v0 ? v1 : v0
+            v7 = v7 > v6 ? v6 : v7
+            return (v7, v0)
+        }
+    }
+}
