@@ -84,14 +84,17 @@ enum BenchCommand {
             generator = try SyntheticWorkload(parameters: SyntheticParameters(), gpus: c.gpus, experts: c.experts,
                                               tokensPerGPU: c.tokensPerGPU, threads: threads)
         } catch { throw .runtime(error.description) }
+        // Batches to route, kept; then the generator's own rate in steady state (each batch
+        // released before the next, as in `run` and the dashboard).
         var batches: [RoutingBatch] = []
         var generatorTimes: [Double] = []
-        for _ in 0..<4 {
+        for index in 0..<(4 + max(8, steps / 2)) {
             let start = DispatchTime.now().uptimeNanoseconds
             let batch: RoutingBatch?
             do { batch = try generator.nextBatch() } catch { throw .runtime(error.description) }
-            generatorTimes.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-            if let batch { batches.append(batch) }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            guard let batch else { continue }
+            if index < 4 { batches.append(batch) } else { generatorTimes.append(seconds) }
         }
         let tokens = Double(c.tokens)
         var results = [Measurement(shape: shape.name, label: "synthetic generator", tokensPerSecond: tokens / median(generatorTimes),
