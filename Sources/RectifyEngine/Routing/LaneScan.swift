@@ -146,196 +146,52 @@ struct TopList {
 enum SelectionNetwork {
     @inline(__always)
     static func boundAndPeak(_ low: SIMD4<Float>, _ high: SIMD4<Float>, rank: Int) -> (bound: Float, peak: Float) {
+        // Layers one and two, (0,2) (1,3) (4,6) (5,7) then (0,4) (1,5) (2,6) (3,7), serve every rank.
+        var (v0, v1, v2, v3) = (low[0], low[1], low[2], low[3])
+        var (v4, v5, v6, v7) = (high[0], high[1], high[2], high[3])
+        order(&v0, &v2); order(&v1, &v3); order(&v4, &v6); order(&v5, &v7)
+        order(&v0, &v4); order(&v1, &v5); order(&v2, &v6); order(&v3, &v7)
+        let peak = larger(v0, v1)
+        // Then only what the `rank`-th output depends on; ranks sharing a prefix differ in the last step.
         switch rank {
         case 1:
-            var v0 = low[0]
-            var v1 = low[1]
-            let v2 = low[2]
-            let v3 = low[3]
-            var v4 = high[0]
-            var v5 = high[1]
-            let v6 = high[2]
-            let v7 = high[3]
-            v0 = v2 > v0 ? v2 : v0
-            v1 = v3 > v1 ? v3 : v1
-            v4 = v6 > v4 ? v6 : v4
-            v5 = v7 > v5 ? v7 : v5
-            v0 = v4 > v0 ? v4 : v0
-            v1 = v5 > v1 ? v5 : v1
-            v0 = v1 > v0 ? v1 : v0
-            return (v0, v0)
-        case 2:
-            var v0 = low[0]
-            var v1 = low[1]
-            var v2 = low[2]
-            var v3 = low[3]
-            var v4 = high[0]
-            var v5 = high[1]
-            var v6 = high[2]
-            var v7 = high[3]
-            (v0, v2) = (v2 > v0 ? v2 : v0, v2 > v0 ? v0 : v2)
-            (v1, v3) = (v3 > v1 ? v3 : v1, v3 > v1 ? v1 : v3)
-            (v4, v6) = (v6 > v4 ? v6 : v4, v6 > v4 ? v4 : v6)
-            (v5, v7) = (v7 > v5 ? v7 : v5, v7 > v5 ? v5 : v7)
-            (v0, v4) = (v4 > v0 ? v4 : v0, v4 > v0 ? v0 : v4)
-            (v1, v5) = (v5 > v1 ? v5 : v1, v5 > v1 ? v1 : v5)
-            v2 = v6 > v2 ? v6 : v2
-            v3 = v7 > v3 ? v7 : v3
-            (v0, v1) = (v1 > v0 ? v1 : v0, v1 > v0 ? v0 : v1)
-            v2 = v3 > v2 ? v3 : v2
-            v4 = v5 > v4 ? v5 : v4
-            (v2, v4) = (v4 > v2 ? v4 : v2, v4 > v2 ? v2 : v4)
-            v1 = v4 > v1 ? v4 : v1
-            v1 = v2 > v1 ? v2 : v1
-            return (v1, v0)
-        case 3:
-            var v0 = low[0]
-            var v1 = low[1]
-            var v2 = low[2]
-            var v3 = low[3]
-            var v4 = high[0]
-            var v5 = high[1]
-            var v6 = high[2]
-            var v7 = high[3]
-            (v0, v2) = (v2 > v0 ? v2 : v0, v2 > v0 ? v0 : v2)
-            (v1, v3) = (v3 > v1 ? v3 : v1, v3 > v1 ? v1 : v3)
-            (v4, v6) = (v6 > v4 ? v6 : v4, v6 > v4 ? v4 : v6)
-            (v5, v7) = (v7 > v5 ? v7 : v5, v7 > v5 ? v5 : v7)
-            (v0, v4) = (v4 > v0 ? v4 : v0, v4 > v0 ? v0 : v4)
-            (v1, v5) = (v5 > v1 ? v5 : v1, v5 > v1 ? v1 : v5)
-            v2 = v6 > v2 ? v6 : v2
-            v3 = v7 > v3 ? v7 : v3
-            (v0, v1) = (v1 > v0 ? v1 : v0, v1 > v0 ? v0 : v1)
-            v2 = v3 > v2 ? v3 : v2
-            v4 = v5 > v4 ? v5 : v4
-            (v2, v4) = (v4 > v2 ? v4 : v2, v4 > v2 ? v2 : v4)
-            v1 = v4 > v1 ? v4 : v1
-            v2 = v2 > v1 ? v1 : v2
-            return (v2, v0)
-        case 4:
-            var v0 = low[0]
-            var v1 = low[1]
-            var v2 = low[2]
-            var v3 = low[3]
-            var v4 = high[0]
-            var v5 = high[1]
-            var v6 = high[2]
-            var v7 = high[3]
-            (v0, v2) = (v2 > v0 ? v2 : v0, v2 > v0 ? v0 : v2)
-            (v1, v3) = (v3 > v1 ? v3 : v1, v3 > v1 ? v1 : v3)
-            (v4, v6) = (v6 > v4 ? v6 : v4, v6 > v4 ? v4 : v6)
-            (v5, v7) = (v7 > v5 ? v7 : v5, v7 > v5 ? v5 : v7)
-            (v0, v4) = (v4 > v0 ? v4 : v0, v4 > v0 ? v0 : v4)
-            (v1, v5) = (v5 > v1 ? v5 : v1, v5 > v1 ? v1 : v5)
-            (v2, v6) = (v6 > v2 ? v6 : v2, v6 > v2 ? v2 : v6)
-            (v3, v7) = (v7 > v3 ? v7 : v3, v7 > v3 ? v3 : v7)
-            (v0, v1) = (v1 > v0 ? v1 : v0, v1 > v0 ? v0 : v1)
-            (v2, v3) = (v3 > v2 ? v3 : v2, v3 > v2 ? v2 : v3)
-            (v4, v5) = (v5 > v4 ? v5 : v4, v5 > v4 ? v4 : v5)
-            v6 = v7 > v6 ? v7 : v6
-            v4 = v4 > v2 ? v2 : v4
-            v3 = v5 > v3 ? v5 : v3
-            v4 = v4 > v1 ? v1 : v4
-            v3 = v6 > v3 ? v6 : v3
-            v3 = v4 > v3 ? v4 : v3
-            return (v3, v0)
-        case 5:
-            var v0 = low[0]
-            var v1 = low[1]
-            var v2 = low[2]
-            var v3 = low[3]
-            var v4 = high[0]
-            var v5 = high[1]
-            var v6 = high[2]
-            var v7 = high[3]
-            (v0, v2) = (v2 > v0 ? v2 : v0, v2 > v0 ? v0 : v2)
-            (v1, v3) = (v3 > v1 ? v3 : v1, v3 > v1 ? v1 : v3)
-            (v4, v6) = (v6 > v4 ? v6 : v4, v6 > v4 ? v4 : v6)
-            (v5, v7) = (v7 > v5 ? v7 : v5, v7 > v5 ? v5 : v7)
-            (v0, v4) = (v4 > v0 ? v4 : v0, v4 > v0 ? v0 : v4)
-            (v1, v5) = (v5 > v1 ? v5 : v1, v5 > v1 ? v1 : v5)
-            (v2, v6) = (v6 > v2 ? v6 : v2, v6 > v2 ? v2 : v6)
-            (v3, v7) = (v7 > v3 ? v7 : v3, v7 > v3 ? v3 : v7)
-            (v0, v1) = (v1 > v0 ? v1 : v0, v1 > v0 ? v0 : v1)
-            (v2, v3) = (v3 > v2 ? v3 : v2, v3 > v2 ? v2 : v3)
-            (v4, v5) = (v5 > v4 ? v5 : v4, v5 > v4 ? v4 : v5)
-            v6 = v7 > v6 ? v7 : v6
-            v4 = v4 > v2 ? v2 : v4
-            v3 = v5 > v3 ? v5 : v3
-            v4 = v4 > v1 ? v1 : v4
-            v3 = v6 > v3 ? v6 : v3
-            v4 = v4 > v3 ? v3 : v4
-            return (v4, v0)
-        case 6:
-            var v0 = low[0]
-            var v1 = low[1]
-            var v2 = low[2]
-            var v3 = low[3]
-            var v4 = high[0]
-            var v5 = high[1]
-            var v6 = high[2]
-            var v7 = high[3]
-            (v0, v2) = (v2 > v0 ? v2 : v0, v2 > v0 ? v0 : v2)
-            (v1, v3) = (v3 > v1 ? v3 : v1, v3 > v1 ? v1 : v3)
-            (v4, v6) = (v6 > v4 ? v6 : v4, v6 > v4 ? v4 : v6)
-            (v5, v7) = (v7 > v5 ? v7 : v5, v7 > v5 ? v5 : v7)
-            (v0, v4) = (v4 > v0 ? v4 : v0, v4 > v0 ? v0 : v4)
-            (v1, v5) = (v5 > v1 ? v5 : v1, v5 > v1 ? v1 : v5)
-            (v2, v6) = (v6 > v2 ? v6 : v2, v6 > v2 ? v2 : v6)
-            (v3, v7) = (v7 > v3 ? v7 : v3, v7 > v3 ? v3 : v7)
-            v0 = v1 > v0 ? v1 : v0
-            v3 = v3 > v2 ? v2 : v3
-            v5 = v5 > v4 ? v4 : v5
-            v6 = v7 > v6 ? v7 : v6
-            (v3, v5) = (v5 > v3 ? v5 : v3, v5 > v3 ? v3 : v5)
-            v6 = v6 > v3 ? v3 : v6
-            v5 = v6 > v5 ? v6 : v5
-            return (v5, v0)
-        case 7:
-            var v0 = low[0]
-            var v1 = low[1]
-            var v2 = low[2]
-            var v3 = low[3]
-            var v4 = high[0]
-            var v5 = high[1]
-            var v6 = high[2]
-            var v7 = high[3]
-            (v0, v2) = (v2 > v0 ? v2 : v0, v2 > v0 ? v0 : v2)
-            (v1, v3) = (v3 > v1 ? v3 : v1, v3 > v1 ? v1 : v3)
-            (v4, v6) = (v6 > v4 ? v6 : v4, v6 > v4 ? v4 : v6)
-            (v5, v7) = (v7 > v5 ? v7 : v5, v7 > v5 ? v5 : v7)
-            (v0, v4) = (v4 > v0 ? v4 : v0, v4 > v0 ? v0 : v4)
-            (v1, v5) = (v5 > v1 ? v5 : v1, v5 > v1 ? v1 : v5)
-            (v2, v6) = (v6 > v2 ? v6 : v2, v6 > v2 ? v2 : v6)
-            (v3, v7) = (v7 > v3 ? v7 : v3, v7 > v3 ? v3 : v7)
-            v0 = v1 > v0 ? v1 : v0
-            v3 = v3 > v2 ? v2 : v3
-            v5 = v5 > v4 ? v4 : v5
-            v6 = v7 > v6 ? v7 : v6
-            (v3, v5) = (v5 > v3 ? v5 : v3, v5 > v3 ? v3 : v5)
-            v6 = v6 > v3 ? v3 : v6
-            v6 = v6 > v5 ? v5 : v6
-            return (v6, v0)
+            return (peak, peak)
+        case 2, 3:
+            order(&v0, &v1)
+            v2 = larger(v2, v3)
+            v4 = larger(v4, v5)
+            order(&v2, &v4)
+            v1 = larger(v1, v4)
+            return (rank == 2 ? larger(v1, v2) : smaller(v1, v2), peak)
+        case 4, 5:
+            order(&v0, &v1); order(&v2, &v3); order(&v4, &v5)
+            v6 = larger(v6, v7)
+            v4 = smaller(v4, v2)
+            v3 = larger(v3, v5)
+            v4 = smaller(v4, v1)
+            v3 = larger(v3, v6)
+            return (rank == 4 ? larger(v3, v4) : smaller(v3, v4), peak)
+        case 6, 7:
+            v3 = smaller(v3, v2)
+            v5 = smaller(v5, v4)
+            v6 = larger(v6, v7)
+            order(&v3, &v5)
+            v6 = smaller(v6, v3)
+            return (rank == 6 ? larger(v5, v6) : smaller(v5, v6), peak)
         default:
-            var v0 = low[0]
-            var v1 = low[1]
-            var v2 = low[2]
-            var v3 = low[3]
-            var v4 = high[0]
-            var v5 = high[1]
-            var v6 = high[2]
-            var v7 = high[3]
-            (v0, v2) = (v2 > v0 ? v2 : v0, v2 > v0 ? v0 : v2)
-            (v1, v3) = (v3 > v1 ? v3 : v1, v3 > v1 ? v1 : v3)
-            (v4, v6) = (v6 > v4 ? v6 : v4, v6 > v4 ? v4 : v6)
-            (v5, v7) = (v7 > v5 ? v7 : v5, v7 > v5 ? v5 : v7)
-            v0 = v4 > v0 ? v4 : v0
-            v1 = v5 > v1 ? v5 : v1
-            v6 = v6 > v2 ? v2 : v6
-            v7 = v7 > v3 ? v3 : v7
-            v0 = v1 > v0 ? v1 : v0
-            v7 = v7 > v6 ? v6 : v7
-            return (v7, v0)
+            return (smaller(v6, v7), peak)
         }
     }
+
+    /// Compare-exchange: the larger value to the first place.
+    @inline(__always)
+    static func order(_ a: inout Float, _ b: inout Float) {
+        (a, b) = (b > a ? b : a, b > a ? a : b)
+    }
+
+    @inline(__always)
+    static func larger(_ a: Float, _ b: Float) -> Float { b > a ? b : a }
+
+    @inline(__always)
+    static func smaller(_ a: Float, _ b: Float) -> Float { b < a ? b : a }
 }
