@@ -14,6 +14,7 @@ public enum Rectify {
     Commands:
       dash        Live terminal dashboard (the default when no command is given)
       run         Route batches headless; table, json, jsonl or csv output
+      sweep       Sweep the capacity factor per mode and baseline; table, json, csv, --svg chart
       bench       Measure routing speed per mode
       presets     List presets
       validate    Check preset files
@@ -36,6 +37,7 @@ public enum Rectify {
             case "--help", "-h", "help": output = overview
             case "--version", "version": output = "rectify \(version)\n"
             case "run": output = try RunCommand.run(rest)
+            case "sweep": output = try SweepCommand.run(rest)
             case "bench": output = try BenchCommand.run(rest)
             case "presets": output = try PresetsCommand.list(rest)
             case "validate": output = try PresetsCommand.validate(rest)

@@ -1,0 +1,190 @@
+import Foundation
+import RectifyEngine
+
+/// `rectify sweep`: every figure per (routing scheme, capacity factor), on the same batches.
+enum SweepCommand {
+    /// More capacity factors than this is a usage error: each one routes every batch again.
+    static let maxFactors = 64
+    static let defaultFactors = "0.5:2.0:0.25"
+
+    static let spec = CommandSpec(
+        name: "sweep",
+        summary: "Sweep the capacity factor: every figure per (mode, capacity factor), averaged over the same batches.",
+        usage: "rectify sweep [--preset NAME|FILE] [--trace FILE.npy] [--capacity-factors A:B:S|F,F...] [--modes M[,M...]] [--steps N] [--format table|json|csv] [--svg FILE]",
+        options: ScenarioOptions.specs.filter { $0.name != "capacity-factor" && $0.name != "loop" && $0.name != "no-loop" } + [
+            OptionSpec("capacity-factors", "A:B:S|F,F...",
+                       "Capacity factors: from A to B (inclusive) in steps of S, or a comma list. Default \(defaultFactors); at most \(maxFactors) factors."),
+            OptionSpec("modes", "M[,M...]",
+                       "Schemes: vanilla, ir, fr, ir+fr, dropless, expert-choice, or all (default), comma-separated."),
+            OptionSpec("steps", "N", "Batches routed for every point, 1-10000. Default 4."),
+            OptionSpec("format", "F", "Output: table (default), json or csv."),
+            OptionSpec("svg", "FILE", "Also write a self-contained SVG: drop rate, padding rate, output error and step time against capacity factor."),
+            OptionSpec("threads", "N", "Worker threads for routing (default: all cores)."),
+        ],
+        notes: """
+        The N batches are generated (or read from the trace) once and routed again at every capacity factor, so
+        every point sees the same tokens. Figures are means per step; a figure that does not apply to a scheme
+        (drop rate of expert-choice, recovered of vanilla, output error of a trace) is '-' in the table, null in
+        JSON and empty in CSV. Output error is the relative L2 error of the MoE layer output against dropless top-k
+        on seeded expert networks (synthetic workloads only); step time and throughput come from the cost model
+        with its default parameters. Exit status: 0 success, 2 usage or invalid input, 1 runtime error.
+        """)
+
+    static func run(_ arguments: [String]) throws(CLIError) -> String {
+        let args: ParsedArguments
+        do { args = try ParsedArguments(arguments, spec: spec) } catch { throw .usage(error) }
+        if args.flag("help") { return spec.help }
+        if !args.positionals.isEmpty {
+            throw .usage(UsageError("unexpected argument '\(args.positionals[0])'", command: spec.name))
+        }
+        let steps: Int
+        let format: SweepFormat
+        let threads: Int?
+        let factors: [CapacityFactor]
+        let schemes: [RoutingScheme]
+        do {
+            steps = try args.int("steps", in: 1...10_000) ?? 4
+            format = try args.choice("format", SweepFormat.init(rawValue:), allowed: SweepFormat.allCases.map(\.rawValue)) ?? .table
+            threads = try args.int("threads", in: 1...256)
+            factors = try parseFactors(args.value("capacity-factors") ?? defaultFactors)
+            schemes = try parseSchemes(args.value("modes") ?? "all")
+        } catch { throw .usage(error) }
+        if let svg = args.value("svg") {
+            guard !svg.isEmpty else { throw .usage(UsageError("--svg needs a file name", command: spec.name)) }
+            let folder = URL(fileURLWithPath: svg).deletingLastPathComponent().path
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw .invalid("--svg \(svg): the folder \(folder) does not exist")
+            }
+        }
+        let preset = try ScenarioOptions.resolve(args, traceLoopDefault: false)
+        let report = try sweep(preset: preset, factors: factors, schemes: schemes, steps: steps, threads: threads)
+        if let path = args.value("svg") {
+            try SVGChart.writeAtomically(SVGChart.document(report), to: path)
+        }
+        return report.render(format)
+    }
+
+    // MARK: Parsing
+
+    /// `A:B:S` (inclusive, exact decimal steps) or `F,F,...`; sorted, without repeats.
+    static func parseFactors(_ text: String) throws(UsageError) -> [CapacityFactor] {
+        func factor(_ word: Substring) throws(UsageError) -> CapacityFactor {
+            guard let parsed = CapacityFactor(parsing: String(word)),
+                  RoutingLimits.capacityFactor.contains(parsed.tenThousandths) else {
+                throw UsageError("invalid --capacity-factors '\(text)': '\(word)' is not a decimal from 0.0001 to 1000 with at most 4 places", command: spec.name)
+            }
+            return parsed
+        }
+        var values: [Int] = []
+        if text.contains(":") {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 3 else {
+                throw UsageError("invalid --capacity-factors '\(text)': expected START:END:STEP such as 0.5:2.0:0.25, or a comma list", command: spec.name)
+            }
+            let start = try factor(parts[0]).tenThousandths
+            let end = try factor(parts[1]).tenThousandths
+            let step = try factor(parts[2]).tenThousandths
+            guard start <= end else {
+                throw UsageError("invalid --capacity-factors '\(text)': the start is above the end", command: spec.name)
+            }
+            let count = (end - start) / step + 1
+            guard count <= maxFactors else {
+                throw UsageError("invalid --capacity-factors '\(text)': \(count) factors, at most \(maxFactors)", command: spec.name)
+            }
+            values = (0..<count).map { start + $0 * step }
+        } else {
+            for word in text.split(separator: ",", omittingEmptySubsequences: false) {
+                values.append(try factor(word).tenThousandths)
+            }
+        }
+        let unique = Array(Set(values)).sorted()
+        guard unique.count <= maxFactors else {
+            throw UsageError("invalid --capacity-factors '\(text)': \(unique.count) factors, at most \(maxFactors)", command: spec.name)
+        }
+        return unique.map(CapacityFactor.init(tenThousandths:))
+    }
+
+    /// Comma-separated scheme labels or `all`, in the order given, without repeats.
+    static func parseSchemes(_ text: String) throws(UsageError) -> [RoutingScheme] {
+        if text == "all" { return RoutingScheme.allCases }
+        var schemes: [RoutingScheme] = []
+        for word in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let scheme = RoutingScheme(label: String(word)) else {
+                throw UsageError("invalid --modes '\(word)': expected vanilla, ir, fr, ir+fr, dropless, expert-choice (comma-separated) or all", command: spec.name)
+            }
+            if !schemes.contains(scheme) { schemes.append(scheme) }
+        }
+        return schemes
+    }
+
+    // MARK: Sweeping
+
+    /// Reads `steps` batches once, then routes all of them at every factor with every scheme.
+    static func sweep(preset: Preset, factors: [CapacityFactor], schemes: [RoutingScheme], steps: Int,
+                      threads: Int?, costParameters: CostParameters = CostParameters(),
+                      fidelityOptions: FidelityOptions = FidelityOptions()) throws(CLIError) -> SweepReport {
+        let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let source: any BatchSource
+        do { source = try preset.makeSource(includeHidden: true, threads: workers) } catch { throw .invalid(error.description) }
+        var batches: [RoutingBatch] = []
+        for _ in 0..<steps {
+            let batch: RoutingBatch?
+            do { batch = try source.nextBatch() } catch { throw .runtime(error.description) }
+            guard let batch else { break }
+            batches.append(batch)
+        }
+        guard !batches.isEmpty else { throw .runtime("the workload gave no batches to sweep") }
+
+        let modes = schemes.compactMap { scheme -> RectifyMode? in
+            if case .rectify(let mode) = scheme { return mode } else { return nil }
+        }
+        let baselineModes = schemes.compactMap { scheme -> BaselineMode? in
+            if case .baseline(let mode) = scheme { return mode } else { return nil }
+        }
+        let dimension = batches.first?.hidden?.dimension
+        let fidelity = dimension.map { OutputFidelity(experts: preset.routing.experts, dimension: $0, options: fidelityOptions) }
+        let router = Router(threads: workers)
+
+        var points: [RoutingScheme: [SweepPoint]] = [:]
+        for factor in factors {
+            var config = preset.routing
+            config.capacityFactor = factor
+            do { try config.validate() } catch { throw .invalid(error.description) }
+            var accumulators = Dictionary(uniqueKeysWithValues: schemes.map { ($0, SweepAccumulator(scheme: $0, factor: factor)) })
+            var fidelityTotals = FidelityTotals()
+            for batch in batches {
+                do {
+                    var analysis: StepAnalysis?
+                    if !modes.isEmpty {
+                        let routed = try router.route(batch, config: config, modes: Set(modes), keepTokenRouting: fidelity != nil)
+                        analysis = routed
+                        for mode in modes {
+                            guard let figures = routed.figures(mode), let work = StepWork(analysis: routed, mode: mode) else { continue }
+                            accumulators[.rectify(mode)]?.add(figures, cost: CostModel.estimate(work, parameters: costParameters))
+                        }
+                    }
+                    let baselines = try BaselineRouter.routeAll(batch, config: config, modes: Set(baselineModes),
+                                                                keepAssignments: fidelity != nil, threads: workers)
+                    for step in baselines {
+                        let cost = CostModel.estimate(StepWork(baseline: step), parameters: costParameters)
+                        accumulators[.baseline(step.mode)]?.add(step.figures, cost: cost)
+                    }
+                    if let fidelity, let measured = fidelity.measure(batch: batch, config: config, analysis: analysis, baselines: baselines) {
+                        fidelityTotals.add(measured)
+                    }
+                } catch {
+                    throw .runtime(error.description)
+                }
+            }
+            for scheme in schemes {
+                guard let accumulator = accumulators[scheme] else { continue }
+                let error = fidelity == nil ? nil : fidelityTotals.relativeError(scheme)
+                points[scheme, default: []].append(accumulator.point(outputError: error))
+            }
+        }
+        return SweepReport(preset: preset, factors: factors, schemes: schemes, steps: batches.count,
+                           costParameters: costParameters, fidelityOptions: fidelityOptions,
+                           measuredFidelity: fidelity != nil, points: schemes.flatMap { points[$0] ?? [] })
+    }
+}
