@@ -62,12 +62,12 @@ struct RunCommandOutputTests {
             #expect(steps.count == 3)
             var totals = RunTotals(mode: mode)
             for (index, step) in steps.enumerated() {
-                #expect(Set(step.keys) == Set(specStepFields), "\(mode) step \(index): \(step.keys.sorted())")
+                #expect(Set(step.keys) == Set(runStepFields), "\(mode) step \(index): \(step.keys.sorted())")
                 expectStep(step, equals: expected[index], "\(mode) step \(index)")
                 totals.add(expected[index])
             }
             let total = try #require(run.object("total"))
-            #expect(Set(total.keys) == Set(specStepFields.filter { $0 != "step" } + ["steps", "dropRate", "paddingRate"]),
+            #expect(Set(total.keys) == Set(specStepFields.filter { $0 != "step" } + ["steps", "dropRate", "paddingRate"] + runEstimateFields),
                     "\(mode) total: \(total.keys.sorted())")
             expectTotal(total, equals: totals, "\(mode)")
         }
@@ -104,7 +104,7 @@ struct RunCommandOutputTests {
             let mode = try #require(RectifyMode(rawValue: run["mode"] as? String ?? ""))
             for (index, step) in try #require(run.objects("steps")).enumerated() {
                 let analysis = direct.analyses[index]
-                #expect(Set(step.keys) == Set(specStepFields + ["requestedPerGpuExpert", "keptPerGpuExpert", "filledPerGpuExpert", "irPerExpert"]))
+                #expect(Set(step.keys) == Set(runStepFields + ["requestedPerGpuExpert", "keptPerGpuExpert", "filledPerGpuExpert", "irPerExpert"]))
                 let requested = try #require(step["requestedPerGpuExpert"] as? [[Int]])
                 let kept = try #require(step["keptPerGpuExpert"] as? [[Int]])
                 let filled = try #require(step["filledPerGpuExpert"] as? [[Int]])
@@ -148,7 +148,7 @@ struct RunCommandOutputTests {
             for step in 0..<3 {
                 let object = objects[1 + offset * 3 + step]
                 #expect(object["mode"] as? String == mode.rawValue)
-                #expect(Set(object.keys) == Set(specStepFields + ["mode"]))
+                #expect(Set(object.keys) == Set(runStepFields + ["mode"]))
                 expectStep(object, equals: direct.figures[mode]![step], "jsonl \(mode) step \(step)")
             }
             let total = objects[7 + offset]

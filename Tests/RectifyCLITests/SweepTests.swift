@@ -45,10 +45,10 @@ struct SweepTests {
             #expect(point.int("steps") == 2)
             for key in ["dropRate", "unrecoveredRate", "paddingRate", "dropped", "recovered", "unrecovered", "filled",
                         "residualPadding", "coveredTokens", "coverageRate", "crossGPU", "imbalance", "outputError",
-                        "stepSeconds", "usefulTokensPerSecond", "capacity"] {
+                        "stepTime", "usefulTokensPerSecond", "capacity"] {
                 #expect(point[key] != nil, "\(mode)@\(factor) lacks \(key)")
             }
-            #expect((point.double("stepSeconds") ?? 0) > 0, "\(mode)@\(factor): step time")
+            #expect((point.double("stepTime") ?? 0) > 0, "\(mode)@\(factor): step time")
             #expect((point.double("usefulTokensPerSecond") ?? 0) > 0, "\(mode)@\(factor): throughput")
             #expect(point.double("outputError") != nil, "synthetic batches carry hidden states: \(mode)@\(factor)")
         }
@@ -106,7 +106,7 @@ struct SweepTests {
         let (_, alone) = try Self.points(Self.small + ["--capacity-factors", "1.25", "--modes", "ir+fr"])
         let (_, among) = try Self.points(Self.small + ["--capacity-factors", "0.5:2:0.75", "--modes", "ir+fr"])
         let match = try #require(among.first { $0.double("capacityFactor") == 1.25 })
-        for key in ["dropRate", "paddingRate", "crossGPU", "outputError", "stepSeconds"] {
+        for key in ["dropRate", "paddingRate", "crossGPU", "outputError", "stepTime"] {
             #expect(alone.first?.double(key) == match.double(key), "\(key)")
         }
     }

@@ -16,8 +16,14 @@ extension RunReport {
         }
     }
 
+    /// The resolved configuration, then the cost model's parameters and the fidelity options.
     private func config() -> JSONValue {
-        ConfigJSON.make(preset, steps: stepsRun, modes: runs.map(\.mode))
+        let base = ConfigJSON.make(preset, steps: stepsRun, modes: runs.map(\.mode))
+        guard case .object(let members) = base else { return base }
+        return .object(members + [
+            ("costParameters", ConfigJSON.costParameters(costParameters)),
+            ("fidelity", ConfigJSON.fidelity(fidelityOptions, measured: measuredFidelity)),
+        ])
     }
 
     func json(detail: Bool) -> JSONValue {
@@ -27,9 +33,9 @@ extension RunReport {
                 .object([
                     ("mode", .string(run.mode.rawValue)),
                     ("steps", .array(run.steps.indices.map { i in
-                        FiguresJSON.step(run.steps[i], detail: detail ? run.details[i] : nil)
+                        FiguresJSON.step(run.steps[i], estimate: run.estimate(i), detail: detail ? run.details[i] : nil)
                     })),
-                    ("total", FiguresJSON.total(run.totals)),
+                    ("total", FiguresJSON.total(run)),
                 ])
             })),
         ])
@@ -40,36 +46,46 @@ extension RunReport {
         var lines = [JSONWriter.write(.object([("config", config())]))]
         for run in runs {
             for (i, figures) in run.steps.enumerated() {
-                guard case .object(let members) = FiguresJSON.step(figures, detail: detail ? run.details[i] : nil) else { continue }
+                guard case .object(let members) = FiguresJSON.step(figures, estimate: run.estimate(i),
+                                                                    detail: detail ? run.details[i] : nil) else { continue }
                 lines.append(JSONWriter.write(.object([("mode", .string(run.mode.rawValue))] + members)))
             }
         }
         for run in runs {
-            lines.append(JSONWriter.write(.object([("mode", .string(run.mode.rawValue)), ("total", FiguresJSON.total(run.totals))])))
+            lines.append(JSONWriter.write(.object([("mode", .string(run.mode.rawValue)), ("total", FiguresJSON.total(run))])))
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     static let csvColumns = ["mode", "step", "capacity", "requested", "kept", "dropped", "recovered", "unrecovered",
                              "irTokens", "filled", "slots", "padding", "residualPadding", "crossGPU", "coveredTokens",
-                             "tokens", "imbalance", "dropRate", "paddingRate", "gpuLoad"]
+                             "tokens", "imbalance", "dropRate", "paddingRate", "gpuLoad",
+                             "outputError", "stepTime", "usefulTokensPerSecond"]
 
-    /// A row per (mode, step) and a `total` row per mode; gpuLoad as `;`-separated counts.
+    /// A row per (mode, step) and a `total` row per mode; gpuLoad as `;`-separated counts; an
+    /// empty cell is a figure that does not apply (output error without hidden states).
     private func csv() -> String {
         func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
+        func finite(_ value: Double?) -> String {
+            guard let value, value.isFinite else { return "" }
+            return String(value)
+        }
         var rows = [Self.csvColumns.joined(separator: ",")]
         for run in runs {
-            for f in run.steps {
+            for (i, f) in run.steps.enumerated() {
+                let estimate = run.estimate(i)
                 rows.append(([run.mode.rawValue] + [f.step, f.capacity, f.requested, f.kept, f.dropped, f.recovered, f.unrecovered,
                               f.irTokens, f.filled, f.slots, f.padding, f.residualPadding, f.crossGPU, f.coveredTokens,
                               f.tokens].map(String.init) + [number(f.imbalance), number(f.dropRate), number(f.paddingRate),
-                              f.gpuLoad.map(String.init).joined(separator: ";")]).joined(separator: ","))
+                              f.gpuLoad.map(String.init).joined(separator: ";"), finite(estimate?.outputError),
+                              finite(estimate?.stepTime), finite(estimate?.usefulTokensPerSecond)]).joined(separator: ","))
             }
             let t = run.totals
             rows.append(([run.mode.rawValue, "total"] + [t.capacity, t.requested, t.kept, t.dropped, t.recovered, t.unrecovered,
                           t.irTokens, t.filled, t.slots, t.padding, t.residualPadding, t.crossGPU, t.coveredTokens,
                           t.tokens].map(String.init) + [number(t.imbalance), number(t.dropRate), number(t.paddingRate),
-                          t.gpuLoad.map(String.init).joined(separator: ";")]).joined(separator: ","))
+                          t.gpuLoad.map(String.init).joined(separator: ";"), finite(run.outputError),
+                          finite(run.cost.meanStepSeconds), finite(run.cost.usefulTokensPerSecond)]).joined(separator: ","))
         }
         return rows.joined(separator: "\n") + "\n"
     }
@@ -78,21 +94,28 @@ extension RunReport {
     private func table(detail: Bool) -> String {
         let r = preset.routing
         var out = "preset \(preset.name): \(preset.workloadLabel)\n"
-        out += "\(r.gpus) GPUs x \(r.experts / r.gpus) experts (\(r.experts) in all), top-\(r.topK), capacity factor \(r.capacityFactor) -> C = \(r.capacity) per (GPU, expert), policy \(r.dropPolicy.rawValue), \(stepsRun) step\(stepsRun == 1 ? "" : "s") of \(r.tokens) tokens\n\n"
-        let header = ["mode", "step", "drop %", "dropped", "recovered", "filled", "pad %", "covered %", "crossGPU", "imbalance"]
+        out += "\(r.gpus) GPUs x \(r.experts / r.gpus) experts (\(r.experts) in all), top-\(r.topK), capacity factor \(r.capacityFactor) -> C = \(r.capacity) per (GPU, expert), policy \(r.dropPolicy.rawValue), \(stepsRun) step\(stepsRun == 1 ? "" : "s") of \(r.tokens) tokens\n"
+        out += measuredFidelity
+            ? "out err: relative L2 against dropless top-k on \(fidelityOptions.sampleTokens) sampled tokens per step; "
+            : "out err: not measured (no hidden states); "
+        out += "step ms: cost model, default parameters\n\n"
+        let header = ["mode", "step", "drop %", "dropped", "recovered", "filled", "pad %", "covered %", "crossGPU", "imbalance", "out err %", "step ms"]
         var rows: [[String]] = []
         for run in runs {
             if detail {
-                for f in run.steps {
+                for (i, f) in run.steps.enumerated() {
+                    let estimate = run.estimate(i)
                     rows.append([run.mode.rawValue, String(f.step), Self.percent(f.dropRate), String(f.dropped), String(f.recovered),
                                  String(f.filled), Self.percent(f.paddingRate),
                                  Self.percent(f.tokens > 0 ? Double(f.coveredTokens) / Double(f.tokens) : nil),
-                                 String(f.crossGPU), Self.ratio(f.imbalance)])
+                                 String(f.crossGPU), Self.ratio(f.imbalance), Self.percent(estimate?.outputError),
+                                 Self.milliseconds(estimate?.stepTime)])
                 }
             }
             let t = run.totals
             rows.append([run.mode.rawValue, "all", Self.percent(t.dropRate), String(t.dropped), String(t.recovered), String(t.filled),
-                         Self.percent(t.paddingRate), Self.percent(t.coverageRate), String(t.crossGPU), Self.ratio(t.imbalance)])
+                         Self.percent(t.paddingRate), Self.percent(t.coverageRate), String(t.crossGPU), Self.ratio(t.imbalance),
+                         Self.percent(run.outputError), Self.milliseconds(run.cost.meanStepSeconds)])
         }
         out += TextTable.render(header: header, rows: rows)
         return out
@@ -103,8 +126,20 @@ extension RunReport {
         return String(format: "%.2f", value * 100)
     }
 
+    static func milliseconds(_ seconds: Double?) -> String {
+        guard let seconds, seconds.isFinite else { return "-" }
+        return String(format: "%.3f", seconds * 1e3)
+    }
+
     static func ratio(_ value: Double?) -> String {
         guard let value else { return "-" }
         return String(format: "%.3f", value)
+    }
+}
+
+extension RunReport.ModeRun {
+    /// The issue 4 figures of step `index`, if recorded.
+    func estimate(_ index: Int) -> RunReport.StepEstimate? {
+        estimates.indices.contains(index) ? estimates[index] : nil
     }
 }

@@ -2,31 +2,85 @@ import RectifyEngine
 
 /// What `rectify run` measured: per mode, each step's figures and the run's totals.
 struct RunReport {
+    /// Issue 4 figures of one step of one mode, beside its spec figures.
+    struct StepEstimate: Equatable {
+        /// Relative L2 error of the layer output against dropless top-k on the step's sampled
+        /// tokens; `nil` when the batch carries no hidden states (traces).
+        var outputError: Double?
+        /// Estimated step time, seconds (cost model).
+        var stepTime: Double?
+        /// Covered tokens per estimated second; `nil` for a step that takes no time.
+        var usefulTokensPerSecond: Double?
+    }
+
+    /// The `G x E` matrices `--detail` prints, without the per-token routing the analysis may
+    /// carry for output fidelity (which would make a long `--detail` run hold every token).
+    struct StepDetail {
+        let gpus: Int
+        let requestedPerGpuExpert: [Int32]
+        let keptPerGpuExpert: [Int32]
+        let filledPerGpuExpert: [Int32]
+
+        init(_ analysis: StepAnalysis) {
+            gpus = analysis.config.gpus
+            requestedPerGpuExpert = analysis.requestedPerGpuExpert
+            keptPerGpuExpert = analysis.keptPerGpuExpert
+            filledPerGpuExpert = analysis.filledPerGpuExpert
+        }
+    }
+
     struct ModeRun {
         let mode: RectifyMode
         var steps: [StepFigures] = []
-        var details: [StepAnalysis] = []
+        var details: [StepDetail] = []
         var totals: RunTotals
+        /// Parallel to `steps`.
+        var estimates: [StepEstimate] = []
+        var cost = CostTotals()
+        /// Summed over the measured steps; `nil` while no step was measured.
+        var fidelity: FidelityScore?
+
+        /// The run's output error: `sqrt(sum error^2 / sum reference^2)` over every sampled token.
+        var outputError: Double? { fidelity?.relativeError }
     }
 
     let preset: Preset
     let requestedSteps: Int
+    let costParameters: CostParameters
+    let fidelityOptions: FidelityOptions
+    /// Whether output error was measured (the batches carry hidden states).
+    var measuredFidelity = false
     var runs: [ModeRun]
 
-    init(preset: Preset, modes: [RectifyMode], requestedSteps: Int) {
+    init(preset: Preset, modes: [RectifyMode], requestedSteps: Int,
+         costParameters: CostParameters = CostParameters(), fidelityOptions: FidelityOptions = FidelityOptions()) {
         self.preset = preset
         self.requestedSteps = requestedSteps
+        self.costParameters = costParameters
+        self.fidelityOptions = fidelityOptions
         runs = modes.map { ModeRun(mode: $0, totals: RunTotals(mode: $0)) }
     }
 
     var stepsRun: Int { runs.first?.steps.count ?? 0 }
 
-    mutating func record(_ analysis: StepAnalysis, keepDetail: Bool) {
+    /// Adds one routed step: its figures, its cost estimate and, when measured, its output error.
+    mutating func record(_ analysis: StepAnalysis, fidelity: StepFidelity? = nil, keepDetail: Bool) {
         for index in runs.indices {
-            guard let figures = analysis.figures(runs[index].mode) else { continue }
+            let mode = runs[index].mode
+            guard let figures = analysis.figures(mode) else { continue }
             runs[index].steps.append(figures)
             runs[index].totals.add(figures)
-            if keepDetail { runs[index].details.append(analysis) }
+            if keepDetail { runs[index].details.append(StepDetail(analysis)) }
+            let cost = StepWork(analysis: analysis, mode: mode).map { CostModel.estimate($0, parameters: costParameters) }
+            if let cost { runs[index].cost.add(cost) }
+            let score = fidelity?.scores[.rectify(mode)]
+            if let score {
+                var sum = runs[index].fidelity ?? FidelityScore()
+                sum.add(score)
+                runs[index].fidelity = sum
+            }
+            runs[index].estimates.append(StepEstimate(outputError: score?.relativeError, stepTime: cost?.stepSeconds,
+                                                      usefulTokensPerSecond: cost?.usefulTokensPerSecond))
         }
     }
 }
@@ -58,6 +112,25 @@ enum ConfigJSON {
         ])
     }
 
+    /// The cost model's parameters behind `stepTime` and `usefulTokensPerSecond`.
+    static func costParameters(_ c: CostParameters) -> JSONValue {
+        .object([
+            ("hiddenSize", .int(c.hiddenSize)), ("ffnSize", .int(c.ffnSize)), ("ffnMatrices", .int(c.ffnMatrices)),
+            ("bytesPerElement", .int(c.bytesPerElement)), ("peakFLOPS", .double(c.peakFLOPS)),
+            ("intraNodeBandwidth", .double(c.intraNodeBandwidth)), ("interNodeBandwidth", .double(c.interNodeBandwidth)),
+            ("gpusPerNode", .int(c.gpusPerNode)),
+        ])
+    }
+
+    /// How output error was measured, or null when it was not (no hidden states).
+    static func fidelity(_ options: FidelityOptions, measured: Bool) -> JSONValue {
+        guard measured else { return .null }
+        return .object([
+            ("sampleTokens", .int(options.sampleTokens)), ("seed", .number(String(options.seed))),
+            ("expansion", .int(options.expansion)), ("expertSimilarity", .double(options.expertSimilarity)),
+        ])
+    }
+
     static func workload(_ spec: WorkloadSpec) -> JSONValue {
         switch spec {
         case .trace(let trace):
@@ -74,9 +147,10 @@ enum ConfigJSON {
     }
 }
 
-/// Spec section 7 figures as JSON objects, names exactly as in the spec.
+/// Spec section 7 figures as JSON objects, names exactly as in the spec, followed by issue 4's
+/// `outputError`, `stepTime` and `usefulTokensPerSecond` (null where they do not apply).
 enum FiguresJSON {
-    static func step(_ f: StepFigures, detail: StepAnalysis?) -> JSONValue {
+    static func step(_ f: StepFigures, estimate: RunReport.StepEstimate?, detail: RunReport.StepDetail?) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = [
             ("step", .int(f.step)), ("capacity", .int(f.capacity)), ("requested", .int(f.requested)),
             ("kept", .int(f.kept)), ("dropped", .int(f.dropped)), ("recovered", .int(f.recovered)),
@@ -84,9 +158,11 @@ enum FiguresJSON {
             ("slots", .int(f.slots)), ("padding", .int(f.padding)), ("residualPadding", .int(f.residualPadding)),
             ("crossGPU", .int(f.crossGPU)), ("coveredTokens", .int(f.coveredTokens)), ("tokens", .int(f.tokens)),
             ("gpuLoad", .ints(f.gpuLoad)), ("imbalance", .double(f.imbalance)),
+            ("outputError", .double(estimate?.outputError)), ("stepTime", .double(estimate?.stepTime)),
+            ("usefulTokensPerSecond", .double(estimate?.usefulTokensPerSecond)),
         ]
         if let detail {
-            let g = detail.config.gpus
+            let g = detail.gpus
             let zeros = [Int32](repeating: 0, count: detail.filledPerGpuExpert.count)
             members += [
                 ("requestedPerGpuExpert", matrix(detail.requestedPerGpuExpert, rows: g)),
@@ -98,8 +174,9 @@ enum FiguresJSON {
         return .object(members)
     }
 
-    static func total(_ t: RunTotals) -> JSONValue {
-        .object([
+    static func total(_ run: RunReport.ModeRun) -> JSONValue {
+        let t = run.totals
+        return .object([
             ("steps", .int(t.steps)), ("capacity", .int(t.capacity)), ("requested", .int(t.requested)),
             ("kept", .int(t.kept)), ("dropped", .int(t.dropped)), ("recovered", .int(t.recovered)),
             ("unrecovered", .int(t.unrecovered)), ("irTokens", .int(t.irTokens)), ("filled", .int(t.filled)),
@@ -107,6 +184,8 @@ enum FiguresJSON {
             ("crossGPU", .int(t.crossGPU)), ("coveredTokens", .int(t.coveredTokens)), ("tokens", .int(t.tokens)),
             ("gpuLoad", .ints(t.gpuLoad)), ("imbalance", .double(t.imbalance)),
             ("dropRate", .double(t.dropRate)), ("paddingRate", .double(t.paddingRate)),
+            ("outputError", .double(run.outputError)), ("stepTime", .double(run.cost.meanStepSeconds)),
+            ("usefulTokensPerSecond", .double(run.cost.usefulTokensPerSecond)),
         ])
     }
 

@@ -85,20 +85,11 @@ struct SweepReport: Sendable {
             let replaced: Set<String> = ["capacityFactor", "capacity", "slots", "modes"]
             members = base.filter { !replaced.contains($0.key) }
         }
-        let c = costParameters
         members += [
             ("capacityFactors", .array(factors.map { .number($0.description) })),
             ("modes", .array(schemes.map { .string($0.label) })),
-            ("costParameters", .object([
-                ("hiddenSize", .int(c.hiddenSize)), ("ffnSize", .int(c.ffnSize)), ("ffnMatrices", .int(c.ffnMatrices)),
-                ("bytesPerElement", .int(c.bytesPerElement)), ("peakFLOPS", .double(c.peakFLOPS)),
-                ("intraNodeBandwidth", .double(c.intraNodeBandwidth)), ("interNodeBandwidth", .double(c.interNodeBandwidth)),
-                ("gpusPerNode", .int(c.gpusPerNode)),
-            ])),
-            ("fidelity", measuredFidelity ? .object([
-                ("sampleTokens", .int(fidelityOptions.sampleTokens)), ("seed", .number(String(fidelityOptions.seed))),
-                ("expansion", .int(fidelityOptions.expansion)), ("expertSimilarity", .double(fidelityOptions.expertSimilarity)),
-            ]) : .null),
+            ("costParameters", ConfigJSON.costParameters(costParameters)),
+            ("fidelity", ConfigJSON.fidelity(fidelityOptions, measured: measuredFidelity)),
         ]
         return .object(members)
     }
@@ -117,7 +108,7 @@ struct SweepReport: Sendable {
             ("filled", .double(p.filled)), ("residualPadding", .double(p.residualPadding)),
             ("coveredTokens", .double(p.coveredTokens)), ("coverageRate", .double(p.coverageRate)),
             ("crossGPU", .double(p.crossGPU)), ("imbalance", .double(p.imbalance)),
-            ("outputError", .double(p.outputError)), ("stepSeconds", .double(p.stepSeconds)),
+            ("outputError", .double(p.outputError)), ("stepTime", .double(p.stepSeconds)),
             ("usefulTokensPerSecond", .double(p.usefulTokensPerSecond)),
         ])
     }
@@ -126,7 +117,7 @@ struct SweepReport: Sendable {
 
     static let csvColumns = ["mode", "capacityFactor", "steps", "capacity", "dropRate", "unrecoveredRate", "paddingRate", "dropped", "recovered",
                              "unrecovered", "filled", "residualPadding", "coveredTokens", "coverageRate", "crossGPU",
-                             "imbalance", "outputError", "stepSeconds", "usefulTokensPerSecond"]
+                             "imbalance", "outputError", "stepTime", "usefulTokensPerSecond"]
 
     /// A header row, then a row per point; an empty cell is a figure that does not apply.
     func csv() -> String {
