@@ -47,14 +47,19 @@ import RectifyEngine
         #expect(seen == [.ir, .fr, .irfr, .vanilla])
     }
 
-    @Test("c toggles compare, from zoom too")
+    @Test("c toggles compare, from zoom too; the engine computes the compare details only while it is open")
     func compare() {
         let (compare, commands) = Self.press("c")
-        #expect(compare.view == .compare && commands.isEmpty)
-        #expect(Self.press("c", compare).0.view == .main)
+        #expect(compare.view == .compare && commands == [.setCompareDetails(true)])
+        let (back, closing) = Self.press("c", compare)
+        #expect(back.view == .main && closing == [.setCompareDetails(false)])
         var zoom = Self.state()
         zoom.view = .zoom
-        #expect(Self.press("c", zoom).0.view == .compare)
+        let (fromZoom, zoomCommands) = Self.press("c", zoom)
+        #expect(fromZoom.view == .compare && zoomCommands == [.setCompareDetails(true)])
+        let (toZoom, leaving) = Self.press("z", compare)
+        #expect(toZoom.view == .zoom && leaving == [.setCompareDetails(false)])
+        #expect(Self.press("z", zoom).1.isEmpty)
     }
 
     @Test("? opens and closes the help at scroll 0")

@@ -329,7 +329,7 @@ struct DashboardTmuxTests {
         defer { tmux.kill() }
         try await tmux.type("?")
         try await wait(tmux, "the help overlay") { screen in
-            ["Keys and legend", "Esc or ? closes", "quit (from anywhere)", "close help, zoom or compare; never quits"]
+            ["Keys and legend", "Esc or ? closes", "quit (from anywhere)", "close help/sweep/zoom/compare; never quits"]
                 .allSatisfy { screen.text.contains($0) }
         }
 

@@ -10,4 +10,10 @@ public enum EngineCommand: Equatable, Sendable {
     case singleStep
     case setThrottle(Int?)
     case resetStatistics
+    /// Compute baselines, cost and output error for every step (while the compare view is open).
+    case setCompareDetails(Bool)
+    /// Start a capacity-factor sweep of the current preset and settings, replacing any running one.
+    case startSweep
+    /// Drop the sweep (its overlay closed).
+    case cancelSweep
 }

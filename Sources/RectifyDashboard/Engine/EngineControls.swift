@@ -18,6 +18,13 @@ struct EngineControls: Sendable {
     /// When the engine last began a step, for the throttle.
     var lastStepStart: UInt64?
     var meter = RateMeter()
+    /// The compare details the UI wants, and what the core last applied.
+    var detailsWanted = false
+    var coreDetails = false
+    /// A sweep start or cancel waiting for the engine thread (`true` starts, `false` cancels).
+    var sweepRequest: Bool?
+    /// Mirrors the core: a sweep has factors left to route.
+    var coreSweepPending = false
 
     /// One batch of work for the engine thread: changes to apply, whether to route a batch.
     struct Job: Sendable {
@@ -25,6 +32,10 @@ struct EngineControls: Sendable {
         var config: RoutingConfig?
         var reset = false
         var step = false
+        var details = false
+        var sweepRequest: Bool?
+        /// Route the running sweep's next capacity factor.
+        var sweepStep = false
     }
 
     enum Work: Sendable {
@@ -43,27 +54,37 @@ struct EngineControls: Sendable {
             job.reset = true
             resetRequested = false
         }
+        job.details = detailsWanted
+        job.sweepRequest = sweepRequest
+        sweepRequest = nil
+        if job.sweepRequest == true || (job.sweepRequest == nil && coreSweepPending) { job.sweepStep = true }
         let hasChanges = pendingPreset != nil || pendingConfig != nil
         let wantsStep = paused ? stepRequests > 0 : true
         if !coreCanStep && !job.reset {
             // Nothing can be routed until a change arrives; a step request cannot be honoured.
             stepRequests = 0
-            guard hasChanges else { return .wait(nil) }
+            guard hasChanges else { return idle(job, nil) }
             takeChanges(into: &job)
             job.step = !paused
             return .perform(job)
         }
-        guard wantsStep else { return job.reset ? .perform(job) : .wait(nil) }
+        guard wantsStep else { return idle(job, nil) }
         if honourThrottle, !paused, let limit = throttle, limit > 0, let last = lastStepStart {
             let interval = 1_000_000_000 / UInt64(limit)
             let due = last &+ interval
-            if now < due { return job.reset ? .perform(job) : .wait(due - now) }
+            if now < due { return idle(job, due - now) }
         }
         takeChanges(into: &job)
         job.step = true
         if paused { stepRequests -= 1 }
         lastStepStart = now
         return .perform(job)
+    }
+
+    /// No batch to route now: still perform the side work (reset, details, sweep), else wait.
+    private func idle(_ job: Job, _ nanoseconds: UInt64?) -> Work {
+        let sideWork = job.reset || job.details != coreDetails || job.sweepRequest != nil || job.sweepStep
+        return sideWork ? .perform(job) : .wait(nanoseconds)
     }
 
     private mutating func takeChanges(into job: inout Job) {

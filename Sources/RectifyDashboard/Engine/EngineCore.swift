@@ -21,6 +21,14 @@ final class EngineCore {
     private(set) var halted = false
     private(set) var message: String?
     private(set) var failureSerial = 0
+    /// The compare view is open: baselines, cost and output error are computed every few steps.
+    private(set) var detailsEnabled = false
+    private(set) var details: CompareDetails?
+    /// The latest batch and its routing, so details can be computed at once when compare opens.
+    private var lastBatch: RoutingBatch?
+    private var lastAnalysis: StepAnalysis?
+    private var fidelity: OutputFidelity?
+    private(set) var sweep: SweepRun?
 
     init(preset: Preset, threads: Int, historyLength: Int, openSource: @escaping SourceFactory) {
         self.preset = preset
@@ -41,6 +49,10 @@ final class EngineCore {
             try next.routing.validate()
             let opened = try openSource(next)
             source = opened
+            configure(opened)
+            lastBatch = nil
+            lastAnalysis = nil
+            details = nil
             preset = next
             config = next.routing
             modes = PerMode { ModeSnapshot(mode: $0, historyLength: historyLength) }
@@ -96,19 +108,33 @@ final class EngineCore {
             } else {
                 current = try openSource(preset)
                 source = current
+                configure(current)
             }
             guard let batch = try current.nextBatch() else {
                 endOfTrace = true
                 message = "end of trace after \(batchStep.map { $0 + 1 } ?? 0) batches: r replays it"
                 return false
             }
-            let analysis = try router.route(batch, config: config)
+            // Baselines and fidelity cost about as much as the step itself: one step in a few.
+            let detailsDue = detailsEnabled
+                && (details.map { step + 1 - $0.step >= CompareDetails.interval || $0.config != config } ?? true)
+            let analysis = try router.route(batch, config: config,
+                                            keepTokenRouting: detailsDue && batch.hidden != nil)
             for mode in RectifyMode.allCases {
                 guard let figures = analysis.figures(mode) else { continue }
                 modes[mode].record(figures, gpus: config.gpus)
             }
             step += 1
             batchStep = batch.step
+            if detailsEnabled {
+                lastBatch = batch
+                lastAnalysis = analysis
+                if detailsDue { computeDetails() }
+            } else {
+                // Keep the batch (a reference, no copy) so opening compare while paused shows figures.
+                lastBatch = batch
+                lastAnalysis = nil
+            }
             return true
         } catch let error as WorkloadError {
             halt("workload: \(error.description)")
@@ -121,6 +147,65 @@ final class EngineCore {
     }
 
     var sourceLabel: String? { source?.label }
+
+    // MARK: Compare details
+
+    /// Turns the compare view's extra figures on or off; on, the latest step gets them at once.
+    func setDetails(_ enabled: Bool) {
+        guard enabled != detailsEnabled else { return }
+        detailsEnabled = enabled
+        if let source { configure(source) }
+        if enabled {
+            if details?.step != step { computeDetails() }
+        } else {
+            details = nil
+            lastAnalysis = nil
+        }
+    }
+
+    /// Synthetic sources make hidden states (for output error) only while details are wanted.
+    private func configure(_ source: any BatchSource) {
+        if let synthetic = source as? SyntheticWorkload { synthetic.includeHidden = detailsEnabled }
+    }
+
+    private func computeDetails() {
+        guard let batch = lastBatch, batch.tokens == config.tokens, batch.experts == config.experts else { return }
+        let analysis: StepAnalysis
+        if let lastAnalysis, lastAnalysis.config == config {
+            analysis = lastAnalysis
+        } else {
+            guard let routed = try? router.route(batch, config: config, keepTokenRouting: batch.hidden != nil) else { return }
+            analysis = routed
+        }
+        var measure: OutputFidelity?
+        if let hidden = batch.hidden {
+            if let fidelity, fidelity.networks.experts == batch.experts, fidelity.networks.dimension == hidden.dimension {
+                measure = fidelity
+            } else {
+                measure = OutputFidelity(experts: batch.experts, dimension: hidden.dimension,
+                                         options: CompareDetails.fidelityOptions)
+                fidelity = measure
+            }
+        }
+        details = CompareDetails.compute(step: step, batch: batch, config: config, analysis: analysis,
+                                         fidelity: measure, threads: threads)
+    }
+
+    // MARK: Sweep
+
+    /// Starts a capacity-factor sweep of the current preset and settings (replacing any running one).
+    func startSweep() {
+        sweep = SweepRun.start(preset: preset, config: config, openSource: openSource)
+    }
+
+    func cancelSweep() { sweep = nil }
+
+    /// Routes the sweep's next factor, if one is running.
+    func advanceSweep() {
+        sweep?.advance(router: router)
+    }
+
+    var sweepPending: Bool { sweep.map { !$0.chart.isComplete } ?? false }
 
     private func reject(_ text: String) {
         message = text

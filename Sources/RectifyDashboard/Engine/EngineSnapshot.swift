@@ -25,6 +25,10 @@ public struct EngineSnapshot: Sendable {
     public var failureSerial: Int
     /// A setting or preset change is waiting for the next batch.
     public var pendingChanges: Bool
+    /// Baselines, cost and output error of the latest step; only while the compare view asks for them.
+    public var details: CompareDetails? = nil
+    /// The capacity-factor sweep asked for with `w`, as far as it has got.
+    public var sweep: SweepChart? = nil
 
     public init(step: Int = 0, batchStep: Int? = nil, config: RoutingConfig, presetName: String,
                 sourceLabel: String? = nil, modes: PerMode<ModeSnapshot>, stepsPerSecond: Double? = nil,

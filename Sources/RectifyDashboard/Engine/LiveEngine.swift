@@ -68,6 +68,12 @@ public final class LiveEngine: Sendable {
             case .resetStatistics:
                 c.resetRequested = true
                 c.meter.reset()
+            case .setCompareDetails(let enabled):
+                c.detailsWanted = enabled
+            case .startSweep:
+                c.sweepRequest = true
+            case .cancelSweep:
+                c.sweepRequest = false
             }
         }
         wake.signal()
@@ -79,6 +85,9 @@ public final class LiveEngine: Sendable {
     public func requestStep() { send(.singleStep) }
     public func setThrottle(_ stepsPerSecond: Int?) { send(.setThrottle(stepsPerSecond)) }
     public func resetStatistics() { send(.resetStatistics) }
+    public func setCompareDetails(_ enabled: Bool) { send(.setCompareDetails(enabled)) }
+    public func startSweep() { send(.startSweep) }
+    public func cancelSweep() { send(.cancelSweep) }
 
     // MARK: Running
 
@@ -151,21 +160,32 @@ public final class LiveEngine: Sendable {
     /// Applies a job under the core lock, then publishes under the controls lock.
     @discardableResult
     private func perform(_ job: EngineControls.Job) -> Bool {
-        let (routed, published, canStep) = core.withLock { core -> (Bool, EngineSnapshot, Bool) in
+        let (routed, published, canStep, sweepPending) = core.withLock { core -> (Bool, EngineSnapshot, Bool, Bool) in
             if job.reset { core.resetStatistics() }
             if let preset = job.preset { core.switchPreset(preset) }
             if let config = job.config { core.setConfig(config) }
+            core.setDetails(job.details)
+            switch job.sweepRequest {
+            case true?: core.startSweep()
+            case false?: core.cancelSweep()
+            case nil: break
+            }
             let routed = job.step ? core.routeNext() : false
-            let snapshot = EngineSnapshot(
+            if job.sweepStep { core.advanceSweep() }
+            var snapshot = EngineSnapshot(
                 step: core.step, batchStep: core.batchStep, config: core.config, presetName: core.preset.name,
                 sourceLabel: core.sourceLabel, modes: core.modes, endOfTrace: core.endOfTrace,
                 message: core.message, failureSerial: core.failureSerial)
-            return (routed, snapshot, core.canStep)
+            snapshot.details = core.details
+            snapshot.sweep = core.sweep?.chart
+            return (routed, snapshot, core.canStep, core.sweepPending)
         }
         let now = clock()
         controls.withLock { c in
             c.snapshot = published
             c.coreCanStep = canStep
+            c.coreDetails = job.details
+            c.coreSweepPending = sweepPending
             if routed { c.meter.record(now) }
         }
         return routed

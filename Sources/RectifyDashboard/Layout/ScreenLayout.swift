@@ -35,14 +35,19 @@ public enum ScreenLayout {
                     seriesHeight: seriesHeight)
     }
 
-    /// The compare screen: header, one block per mode (four across, or two by two), footer.
+    /// The compare screen: header, one block per mode (four across, or two by two), the table of
+    /// all six schemes (modes and baselines: cost and output error), footer.
     public struct Compare: Equatable, Sendable {
         public var header: Rect
         public var modes: [Rect]
+        public var schemes: Rect
         public var footer: Rect
 
-        public var regions: [Rect] { [header] + modes + [footer] }
+        public var regions: [Rect] { [header] + modes + [schemes, footer] }
     }
+
+    /// Rows of the schemes table when there is room: a title row and six figures.
+    public static let schemesHeight = 7
 
     /// Four columns need this many columns each, else the modes go two by two.
     public static let compareColumnWidth = 28
@@ -50,7 +55,8 @@ public enum ScreenLayout {
     public static func compare(width: Int, height: Int) -> Compare {
         let screen = Rect(x: 0, y: 0, width: width, height: height)
         let (header, afterHeader) = screen.splitTop(headerHeight)
-        let (body, footer) = afterHeader.splitBottom(1)
+        let (aboveFooter, footer) = afterHeader.splitBottom(1)
+        let (body, schemes) = aboveFooter.splitBottom(min(schemesHeight, aboveFooter.height / 3))
         let modes: [Rect]
         if width >= 4 * compareColumnWidth + 3 {
             modes = body.columns(4, gap: 1)
@@ -60,6 +66,6 @@ public enum ScreenLayout {
             let lower = top.rest.columns(2, gap: 1)
             modes = upper + lower
         }
-        return Compare(header: header, modes: modes, footer: footer)
+        return Compare(header: header, modes: modes, schemes: schemes, footer: footer)
     }
 }

@@ -27,7 +27,11 @@ public enum DashboardRenderer {
             let layout = ScreenLayout.compare(width: grid.width, height: grid.height)
             Header.draw(state: state, snapshot: snapshot, in: layout.header, into: &grid, glyphs: glyphs, palette: palette)
             CompareView.draw(state: state, snapshot: snapshot, layout: layout, into: &grid, glyphs: glyphs, palette: palette)
+            SchemesTable.draw(state: state, snapshot: snapshot, in: layout.schemes, into: &grid, glyphs: glyphs, palette: palette)
             Footer.draw(state: state, in: layout.footer, into: &grid, glyphs: glyphs, palette: palette)
+        }
+        if state.sweepVisible {
+            SweepOverlay.draw(state: state, snapshot: snapshot, in: screen, into: &grid, glyphs: glyphs, palette: palette)
         }
         if state.helpVisible {
             HelpOverlay.draw(state: state, in: screen, into: &grid, glyphs: glyphs, palette: palette)

@@ -11,6 +11,8 @@ public struct DashboardState: Equatable, Sendable {
     public var helpVisible = false
     /// First help line shown (the overlay scrolls when the terminal is short).
     public var helpScroll = 0
+    /// The capacity-factor sweep overlay (`w`) is open over the current view.
+    public var sweepVisible = false
     public var selectedGPU = 0
     public var display: DisplayOptions
     /// Presets `n`/`p` cycle through, and the one requested.

@@ -75,6 +75,9 @@ extension DashboardState {
             commands.append(.resetStatistics)
         case .toggleCompare:
             next.view = state.view == .compare ? .main : .compare
+        case .toggleSweep:
+            next.sweepVisible.toggle()
+            commands.append(next.sweepVisible ? .startSweep : .cancelSweep)
         case .toggleZoom:
             next.view = state.view == .zoom ? .main : .zoom
         case .selectGPU(let delta):
@@ -101,11 +104,18 @@ extension DashboardState {
             if state.helpVisible {
                 next.helpVisible = false
                 next.helpScroll = 0
+            } else if state.sweepVisible {
+                next.sweepVisible = false
+                commands.append(.cancelSweep)
             } else if state.view != .main {
                 next.view = .main
             }
         case .quit:
             next.quitRequested = true
+        }
+        // The engine computes the compare view's extra figures only while it is open.
+        if next.view != state.view, next.view == .compare || state.view == .compare {
+            commands.append(.setCompareDetails(next.view == .compare))
         }
         return (next, commands)
     }

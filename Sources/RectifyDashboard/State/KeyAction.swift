@@ -17,6 +17,8 @@ public enum KeyAction: Hashable, Sendable {
     case resetStatistics
     case toggleCompare
     case toggleZoom
+    /// Open (and start) or close the capacity-factor sweep overlay.
+    case toggleSweep
     /// Move the GPU selection by this many GPUs (±1 wraps around, larger jumps stop at the ends).
     case selectGPU(Int)
     case firstGPU
@@ -24,7 +26,7 @@ public enum KeyAction: Hashable, Sendable {
     case scrollHelp(Int)
     case redraw
     case toggleHelp
-    /// Esc: close the help, then zoom or compare; otherwise nothing.
+    /// Esc: close the help, then the sweep, then zoom or compare; otherwise nothing.
     case back
     case quit
 }

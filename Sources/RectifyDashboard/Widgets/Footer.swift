@@ -24,7 +24,7 @@ enum Footer {
             guard binding.hint != nil, binding.context != .help else { return false }
             switch binding.hintWhen {
             case .always: return true
-            case .awayFromMain: return state.view != .main
+            case .awayFromMain: return state.view != .main || state.sweepVisible
             case .zoomed: return state.view == .zoom
             }
         }

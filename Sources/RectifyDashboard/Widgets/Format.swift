@@ -73,3 +73,23 @@ enum Format {
         return count >= width ? text : text + String(repeating: " ", count: width - count)
     }
 }
+
+extension Format {
+    /// A short duration: `850ns`, `12.3µs`, `1.50ms`, `2.31s`; `unknown` for `nil`.
+    static func duration(_ seconds: Double?, micro: String, unknown: String) -> String {
+        guard let seconds, seconds.isFinite, seconds >= 0 else { return unknown }
+        if seconds == 0 { return "0s" }
+        let units: [(Double, String)] = [(1e-6, "ns"), (1e-3, micro), (1, "ms")]
+        for (limit, unit) in units where seconds < limit * 0.9995 {
+            return significant(seconds / limit * 1000) + unit
+        }
+        return significant(seconds) + "s"
+    }
+
+    /// Three significant digits for values from 1 to 999.
+    private static func significant(_ value: Double) -> String {
+        if value < 9.995 { return decimal(value, places: 2) }
+        if value < 99.95 { return decimal(value, places: 1) }
+        return decimal(value, places: 0)
+    }
+}
