@@ -87,3 +87,16 @@ struct UsageError: Error, Sendable, CustomStringConvertible {
         return message + hint
     }
 }
+
+extension CommandSpec {
+    /// Parses a command line that takes options only; `nil` means `--help` was asked for.
+    func parseOptions(_ arguments: [String]) throws(CLIError) -> ParsedArguments? {
+        let args: ParsedArguments
+        do { args = try ParsedArguments(arguments, spec: self) } catch { throw .usage(error) }
+        if args.flag("help") { return nil }
+        if let extra = args.positionals.first {
+            throw .usage(UsageError("unexpected argument '\(extra)'", command: name))
+        }
+        return args
+    }
+}

@@ -37,9 +37,7 @@ enum BenchCommand {
     }
 
     static func run(_ arguments: [String]) throws(CLIError) -> String {
-        let args: ParsedArguments
-        do { args = try ParsedArguments(arguments, spec: spec) } catch { throw .usage(error) }
-        if args.flag("help") { return spec.help }
+        guard let args = try spec.parseOptions(arguments) else { return spec.help }
         let steps: Int, threads: Int, json: Bool, chosen: [Shape]
         do {
             steps = try args.int("steps", in: 1...10_000) ?? 30

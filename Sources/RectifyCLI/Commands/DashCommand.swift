@@ -24,14 +24,8 @@ enum DashCommand {
         """)
 
     static func run(_ arguments: [String]) throws(CLIError) -> Int32 {
-        let args: ParsedArguments
-        do { args = try ParsedArguments(arguments, spec: spec) } catch { throw .usage(error) }
-        if args.flag("help") {
-            guard StandardStreams.writeOutput(spec.help) else { return 1 }
-            return 0
-        }
-        if let extra = args.positionals.first {
-            throw .usage(UsageError("unexpected argument '\(extra)'", command: spec.name))
+        guard let args = try spec.parseOptions(arguments) else {
+            return StandardStreams.writeOutput(spec.help) ? 0 : 1
         }
         let fps: Int, throttle: Int?, threads: Int
         let mode: RectifyMode?

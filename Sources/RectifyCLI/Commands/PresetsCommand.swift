@@ -19,10 +19,7 @@ enum PresetsCommand {
         options: [])
 
     static func list(_ arguments: [String]) throws(CLIError) -> String {
-        let args: ParsedArguments
-        do { args = try ParsedArguments(arguments, spec: listSpec) } catch { throw .usage(error) }
-        if args.flag("help") { return listSpec.help }
-        if let extra = args.positionals.first { throw .usage(UsageError("unexpected argument '\(extra)'", command: listSpec.name)) }
+        guard try listSpec.parseOptions(arguments) != nil else { return listSpec.help }
         let listings = PresetCatalog.available()
         let width = listings.map(\.name.count).max() ?? 0
         return listings.map { listing in

@@ -31,12 +31,7 @@ enum SweepCommand {
         """)
 
     static func run(_ arguments: [String]) throws(CLIError) -> String {
-        let args: ParsedArguments
-        do { args = try ParsedArguments(arguments, spec: spec) } catch { throw .usage(error) }
-        if args.flag("help") { return spec.help }
-        if !args.positionals.isEmpty {
-            throw .usage(UsageError("unexpected argument '\(args.positionals[0])'", command: spec.name))
-        }
+        guard let args = try spec.parseOptions(arguments) else { return spec.help }
         let steps: Int
         let format: SweepFormat
         let threads: Int?
