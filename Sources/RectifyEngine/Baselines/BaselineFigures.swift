@@ -80,14 +80,19 @@ public struct BaselineFigures: Sendable, Equatable {
     }
 
     /// `dropped / requested`: 0 for dropless, `nil` for expert-choice.
-    public var dropRate: Double? {
+    public var dropRate: Double? { Self.dropRate(dropped: dropped, requested: requested) }
+
+    /// `residualPadding / slots`; dropless has no fixed buffer, so its entries are the assignments
+    /// themselves (`kept`) and the rate is 0.
+    public var paddingRate: Double? { Self.paddingRate(residualPadding: residualPadding, slots: slots, kept: kept) }
+
+    /// The rate formulas, shared with `BaselineTotals` so a step and a run agree.
+    static func dropRate(dropped: Int?, requested: Int?) -> Double? {
         guard let dropped, let requested, requested > 0 else { return nil }
         return Double(dropped) / Double(requested)
     }
 
-    /// `residualPadding / slots`; dropless has no fixed buffer, so its entries are the assignments
-    /// themselves (`kept`) and the rate is 0.
-    public var paddingRate: Double? {
+    static func paddingRate(residualPadding: Int?, slots: Int?, kept: Int) -> Double? {
         guard let residualPadding else { return nil }
         let entries = slots ?? (kept + residualPadding)
         return entries > 0 ? Double(residualPadding) / Double(entries) : nil

@@ -21,8 +21,7 @@ public struct BaselineTotals: Sendable, Equatable {
     public private(set) var tokens = 0
     public private(set) var gpuLoad: [Int] = []
     public private(set) var expertLoad: [Int] = []
-    private var imbalanceSum = 0.0
-    private var imbalanceSteps = 0
+    private var imbalances = RunningMean()
 
     public init(mode: BaselineMode) { self.mode = mode }
 
@@ -42,25 +41,16 @@ public struct BaselineTotals: Sendable, Equatable {
         crossGPU += f.crossGPU
         coveredTokens += f.coveredTokens
         tokens += f.tokens
-        gpuLoad = Self.elementwise(gpuLoad, f.gpuLoad)
-        expertLoad = Self.elementwise(expertLoad, f.expertLoad)
-        if let imbalance = f.imbalance {
-            imbalanceSum += imbalance
-            imbalanceSteps += 1
-        }
+        gpuLoad = gpuLoad.adding(f.gpuLoad)
+        expertLoad = expertLoad.adding(f.expertLoad)
+        imbalances.add(f.imbalance)
     }
 
     /// Mean per-step `max(gpuLoad) / mean(gpuLoad)`.
-    public var imbalance: Double? { imbalanceSteps > 0 ? imbalanceSum / Double(imbalanceSteps) : nil }
-    public var dropRate: Double? {
-        guard let dropped, let requested, requested > 0 else { return nil }
-        return Double(dropped) / Double(requested)
-    }
-    /// `residualPadding / slots`, with dropless's entries being its assignments (rate 0).
+    public var imbalance: Double? { imbalances.value }
+    public var dropRate: Double? { BaselineFigures.dropRate(dropped: dropped, requested: requested) }
     public var paddingRate: Double? {
-        guard let residualPadding else { return nil }
-        let entries = slots ?? (kept + residualPadding)
-        return entries > 0 ? Double(residualPadding) / Double(entries) : nil
+        BaselineFigures.paddingRate(residualPadding: residualPadding, slots: slots, kept: kept)
     }
     public var coverageRate: Double? { tokens > 0 ? Double(coveredTokens) / Double(tokens) : nil }
 
@@ -69,10 +59,5 @@ public struct BaselineTotals: Sendable, Equatable {
         guard let value else { return nil }
         if steps == 1 { return value }
         return total.map { $0 + value }
-    }
-
-    private static func elementwise(_ a: [Int], _ b: [Int]) -> [Int] {
-        guard a.count == b.count else { return b }
-        return zip(a, b).map(+)
     }
 }

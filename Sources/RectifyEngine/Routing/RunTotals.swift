@@ -22,8 +22,7 @@ public struct RunTotals: Sendable, Equatable {
     public private(set) var tokens = 0
     public private(set) var gpuLoad: [Int] = []
     public private(set) var expertLoad: [Int] = []
-    private var imbalanceSum = 0.0
-    private var imbalanceSteps = 0
+    private var imbalances = RunningMean()
 
     public init(mode: RectifyMode) { self.mode = mode }
 
@@ -43,24 +42,16 @@ public struct RunTotals: Sendable, Equatable {
         crossGPU += f.crossGPU
         coveredTokens += f.coveredTokens
         tokens += f.tokens
-        gpuLoad = Self.sum(gpuLoad, f.gpuLoad)
-        expertLoad = Self.sum(expertLoad, f.expertLoad)
-        if let imbalance = f.imbalance {
-            imbalanceSum += imbalance
-            imbalanceSteps += 1
-        }
+        gpuLoad = gpuLoad.adding(f.gpuLoad)
+        expertLoad = expertLoad.adding(f.expertLoad)
+        imbalances.add(f.imbalance)
     }
 
     /// Mean per-step `max(gpuLoad) / mean(gpuLoad)`; `nil` before any step computed anything.
-    public var imbalance: Double? { imbalanceSteps > 0 ? imbalanceSum / Double(imbalanceSteps) : nil }
+    public var imbalance: Double? { imbalances.value }
     public var dropRate: Double? { requested > 0 ? Double(dropped) / Double(requested) : nil }
     public var paddingRate: Double? { slots > 0 ? Double(residualPadding) / Double(slots) : nil }
     /// Share of drops IR recovered.
     public var recoveryRate: Double? { dropped > 0 ? Double(recovered) / Double(dropped) : nil }
     public var coverageRate: Double? { tokens > 0 ? Double(coveredTokens) / Double(tokens) : nil }
-
-    private static func sum(_ a: [Int], _ b: [Int]) -> [Int] {
-        guard a.count == b.count else { return b }
-        return zip(a, b).map(+)
-    }
 }
