@@ -62,6 +62,15 @@ struct ParsedArguments: Sendable {
         return number
     }
 
+    /// A decimal number within `range`, or `nil` when absent.
+    func double(_ name: String, in range: ClosedRange<Double>) throws(UsageError) -> Double? {
+        guard let text = values[name] else { return nil }
+        guard let number = Double(text), number.isFinite, range.contains(number) else {
+            throw UsageError("invalid --\(name) '\(text)': expected a number from \(range.lowerBound) to \(Int(range.upperBound))", command: command)
+        }
+        return number
+    }
+
     /// One of a fixed set of words, or `nil` when absent.
     func choice<T>(_ name: String, _ parse: (String) -> T?, allowed: [String]) throws(UsageError) -> T? {
         guard let text = values[name] else { return nil }

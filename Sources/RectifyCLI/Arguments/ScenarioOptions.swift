@@ -4,7 +4,9 @@ import RectifyEngine
 enum ScenarioOptions {
     static let specs: [OptionSpec] = [
         OptionSpec("preset", "NAME|FILE", "Preset name (see 'rectify presets') or path to a preset .json. Default: default."),
-        OptionSpec("trace", "FILE.npy", "Replay router logits from a NumPy file instead of the synthetic workload."),
+        OptionSpec("trace", "FILE.npy|DIR", "Replay router logits instead of the synthetic workload: a NumPy file (defaults from a FILE.json sidecar beside it) or a capture folder (its complete steps of one layer, ranks merged GPU-major)."),
+        OptionSpec("follow", "DIR", "Route a capture's steps as a live job writes them, newest first when behind; waits for the first complete step."),
+        OptionSpec("layer", "L", "With a capture folder: the layer, by index or module name. Default: the lowest."),
         OptionSpec("loop", nil, "With --trace: start again at the first step after the last."),
         OptionSpec("no-loop", nil, "With --trace: stop after the last step."),
         OptionSpec("gpus", "G", "Expert-parallel GPUs (\(RoutingLimits.gpus.lowerBound)-\(RoutingLimits.gpus.upperBound))."),
@@ -20,7 +22,8 @@ enum ScenarioOptions {
     ]
 
     /// The preset named by `--preset` with every override applied and checked.
-    static func resolve(_ args: ParsedArguments, traceLoopDefault: Bool) throws(CLIError) -> Preset {
+    /// `followWait` bounds the wait for a followed capture's first step (seconds; `nil`: no bound).
+    static func resolve(_ args: ParsedArguments, traceLoopDefault: Bool, followWait: Double? = nil) throws(CLIError) -> Preset {
         var preset: Preset
         do {
             preset = try PresetCatalog.load(args.value("preset") ?? PresetCatalog.defaultName)
@@ -28,7 +31,7 @@ enum ScenarioOptions {
             throw .invalid(error.description)
         }
         do {
-            try applyOverrides(args, to: &preset, traceLoopDefault: traceLoopDefault)
+            try applyOverrides(args, to: &preset, traceLoopDefault: traceLoopDefault, followWait: followWait)
         } catch let error as UsageError {
             throw .usage(error)
         } catch let error as CLIError {
@@ -39,7 +42,8 @@ enum ScenarioOptions {
         return preset
     }
 
-    private static func applyOverrides(_ args: ParsedArguments, to preset: inout Preset, traceLoopDefault: Bool) throws {
+    private static func applyOverrides(_ args: ParsedArguments, to preset: inout Preset, traceLoopDefault: Bool,
+                                       followWait: Double?) throws {
         if args.flag("loop") && args.flag("no-loop") { throw UsageError("--loop and --no-loop contradict each other", command: args.command) }
         var routing = preset.routing
         if let factor = args.value("capacity-factor") {
@@ -66,10 +70,26 @@ enum ScenarioOptions {
         let experts = try args.int("experts", in: RoutingLimits.experts)
         let tokensPerGPU = try args.int("tokens-per-gpu", in: RoutingLimits.tokensPerGPU)
 
-        if let tracePath = args.value("trace") {
+        let tracePath = args.value("trace")
+        let followPath = args.value("follow")
+        let layer = args.value("layer")
+        if tracePath != nil && followPath != nil {
+            throw UsageError("--trace and --follow contradict each other: --follow DIR follows a capture as it is written", command: args.command)
+        }
+        if layer != nil && tracePath == nil && followPath == nil {
+            throw UsageError("--layer applies to a capture folder given with --trace DIR or --follow DIR", command: args.command)
+        }
+        if followPath != nil && (args.flag("loop") || args.flag("no-loop")) {
+            throw UsageError("--loop and --no-loop apply to --trace, not to --follow", command: args.command)
+        }
+        if let path = tracePath ?? followPath {
             let loop = args.flag("loop") ? true : args.flag("no-loop") ? false : traceLoopDefault
-            try fitToTrace(path: tracePath, routing: &routing, gpus: gpus, experts: experts, tokensPerGPU: tokensPerGPU)
-            preset.workload = .trace(TraceSpec(path: tracePath, loop: loop))
+            let shape = followPath == nil
+                ? try TraceShape.read(path: path, layer: layer)
+                : try TraceShape.follow(path: path, layer: layer, limit: followWait)
+            try fit(shape, path: path, routing: &routing, gpus: gpus, experts: experts, tokensPerGPU: tokensPerGPU,
+                    topKGiven: args.value("top-k") != nil)
+            preset.workload = .trace(TraceSpec(path: path, loop: loop, layer: layer, follow: followPath != nil))
         } else {
             if let gpus { routing.gpus = gpus }
             if let experts { routing.experts = experts }
@@ -93,23 +113,25 @@ enum ScenarioOptions {
         preset.routing = routing
     }
 
-    /// Takes experts and tokens from the trace's shape; GPUs from the options or the preset.
-    private static func fitToTrace(path: String, routing: inout RoutingConfig, gpus: Int?, experts: Int?, tokensPerGPU: Int?) throws {
-        let trace: TraceSource
-        do { trace = try TraceSource(path: path) } catch { throw CLIError.invalid(error.description) }
-        if let experts, experts != trace.experts {
-            throw CLIError.invalid("\(path): the trace has \(trace.experts) experts, --experts says \(experts)")
+    /// Takes experts and tokens from the trace's shape, top-k from its sidecar unless `--top-k`
+    /// was given, GPUs from the options, else the trace (a capture's ranks), else the preset.
+    private static func fit(_ shape: TraceShape, path: String, routing: inout RoutingConfig, gpus: Int?, experts: Int?,
+                            tokensPerGPU: Int?, topKGiven: Bool) throws {
+        if let experts, experts != shape.experts {
+            throw CLIError.invalid("\(path): the trace has \(shape.experts) experts, --experts says \(experts)")
         }
-        let gpuCount = gpus ?? (tokensPerGPU.map { max(1, trace.tokens / $0) } ?? routing.gpus)
-        guard trace.tokens % gpuCount == 0, trace.experts % gpuCount == 0 else {
-            throw CLIError.invalid("\(path): \(trace.tokens) tokens and \(trace.experts) experts per step cannot be split over \(gpuCount) GPUs; pass --gpus with a divisor of both")
+        let gpuCount = gpus ?? (tokensPerGPU.map { max(1, shape.tokens / $0) } ?? shape.gpus ?? routing.gpus)
+        guard shape.tokens % gpuCount == 0, shape.experts % gpuCount == 0 else {
+            let origin = gpus == nil && tokensPerGPU == nil && shape.gpus != nil ? " (\(shape.gpusOrigin))" : ""
+            throw CLIError.invalid("\(path): \(shape.tokens) tokens and \(shape.experts) experts per step cannot be split over \(gpuCount) GPUs\(origin); pass --gpus with a divisor of both")
         }
-        if let tokensPerGPU, tokensPerGPU * gpuCount != trace.tokens {
-            throw CLIError.invalid("\(path): the trace has \(trace.tokens) tokens per step, not \(gpuCount) GPUs x \(tokensPerGPU)")
+        if let tokensPerGPU, tokensPerGPU * gpuCount != shape.tokens {
+            throw CLIError.invalid("\(path): the trace has \(shape.tokens) tokens per step, not \(gpuCount) GPUs x \(tokensPerGPU)")
         }
         routing.gpus = gpuCount
-        routing.experts = trace.experts
-        routing.tokensPerGPU = trace.tokens / gpuCount
+        routing.experts = shape.experts
+        routing.tokensPerGPU = shape.tokens / gpuCount
+        if !topKGiven, let topK = shape.topK { routing.topK = topK }
     }
 
     /// `--mode` as a list; `all` means the four modes.

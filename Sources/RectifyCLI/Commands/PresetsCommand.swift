@@ -41,11 +41,10 @@ enum PresetsCommand {
         for path in args.positionals {
             do {
                 let preset = try PresetReader.read(file: path)
-                if case .trace(let trace) = preset.workload {
-                    do {
-                        _ = try TraceSource(path: trace.path, expectedTokens: preset.routing.tokens,
-                                            expectedExperts: preset.routing.experts, loop: trace.loop)
-                    } catch { throw CLIError.invalid("\(path): trace: \(error.description)") }
+                if case .trace = preset.workload {
+                    do { _ = try preset.makeSource(threads: 1) } catch {
+                        throw CLIError.invalid("\(path): trace: \(error.description)")
+                    }
                 }
                 lines.append("\(path): ok")
             } catch let error as ConfigError {

@@ -6,9 +6,10 @@ enum RunCommand {
     static let spec = CommandSpec(
         name: "run",
         summary: "Route batches headless and print every figure of the routing spec, per step and in total.",
-        usage: "rectify run [--preset NAME|FILE] [--trace FILE.npy] [--steps N] [--mode M[,M...]] [options]",
+        usage: "rectify run [--preset NAME|FILE] [--trace FILE.npy|DIR | --follow DIR] [--steps N] [--mode M[,M...]] [options]",
         options: ScenarioOptions.specs + [
-            OptionSpec("steps", "N", "Steps (batches) to route, 1-1000000. Default 10."),
+            OptionSpec("steps", "N", "Steps (batches) to route, 1-1000000. Default 10; with --follow, until stopped."),
+            OptionSpec("idle-timeout", "S", "With --follow: stop when no new step arrives for S seconds (also bounds the wait for the first)."),
             OptionSpec("mode", "M[,M...]", "Modes to report: vanilla, ir, fr, ir+fr, or all (default), comma-separated."),
             OptionSpec("format", "F", "Output: table (default), json, jsonl or csv."),
             OptionSpec("detail", nil, "Add per-step rows (table) or the G x E matrices (json, jsonl)."),
@@ -20,23 +21,38 @@ enum RunCommand {
         (relative L2 error of the MoE layer output against dropless top-k on seeded expert networks, over
         \(FidelityOptions().sampleTokens) sampled tokens per step; synthetic workloads only: '-' in the table, null in JSON and empty in CSV
         for traces), stepTime (seconds, cost model with its default parameters) and usefulTokensPerSecond.
+        With --follow the run ends after --steps routed steps, after --idle-timeout without a new step,
+        or at Ctrl+C, SIGTERM or SIGHUP; it then prints everything routed (exit 0), with a "follow"
+        section (JSON) or line (table) saying how many steps were routed, skipped and rejected.
         Exit status: 0 success, 2 usage or invalid input, 1 runtime error; on error nothing is written to
         standard output.
         """)
 
     static func run(_ arguments: [String]) throws(CLIError) -> String {
         guard let args = try spec.parseOptions(arguments) else { return spec.help }
-        let steps: Int
+        let steps: Int?
         let format: OutputFormat
         let threads: Int?
+        let idleTimeout: Double?
         do {
-            steps = try args.int("steps", in: 1...1_000_000) ?? 10
+            steps = try args.int("steps", in: 1...1_000_000)
             format = try args.choice("format", OutputFormat.init(rawValue:), allowed: OutputFormat.allCases.map(\.rawValue)) ?? .table
             threads = try args.int("threads", in: 1...256)
+            idleTimeout = try args.double("idle-timeout", in: 0.1...31_536_000)
         } catch { throw .usage(error) }
+        if idleTimeout != nil && args.value("follow") == nil {
+            throw .usage(UsageError("--idle-timeout applies to --follow", command: spec.name))
+        }
         let modes = try ScenarioOptions.modes(args, default: RectifyMode.allCases)
-        let preset = try ScenarioOptions.resolve(args, traceLoopDefault: false)
-        let report = try route(preset: preset, modes: modes, steps: steps, detail: args.flag("detail"), threads: threads)
+        let preset = try ScenarioOptions.resolve(args, traceLoopDefault: false, followWait: idleTimeout)
+        let report: RunReport
+        if case .trace(let trace) = preset.workload, trace.follow {
+            report = try FollowRun.route(preset: preset, modes: modes, steps: steps, idleTimeout: idleTimeout,
+                                         detail: args.flag("detail"), threads: threads)
+            if let summary = report.followSummary() { StandardStreams.writeError("rectify: " + summary) }
+        } else {
+            report = try route(preset: preset, modes: modes, steps: steps ?? 10, detail: args.flag("detail"), threads: threads)
+        }
         return report.render(format, detail: args.flag("detail"))
     }
 

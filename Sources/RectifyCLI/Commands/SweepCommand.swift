@@ -11,7 +11,7 @@ enum SweepCommand {
         name: "sweep",
         summary: "Sweep the capacity factor: every figure per (mode, capacity factor), averaged over the same batches.",
         usage: "rectify sweep [--preset NAME|FILE] [--trace FILE.npy] [--capacity-factors A:B:S|F,F...] [--modes M[,M...]] [--steps N] [--format table|json|csv] [--svg FILE]",
-        options: ScenarioOptions.specs.filter { $0.name != "capacity-factor" && $0.name != "loop" && $0.name != "no-loop" } + [
+        options: ScenarioOptions.specs.filter { !["capacity-factor", "loop", "no-loop", "follow"].contains($0.name) } + [
             OptionSpec("capacity-factors", "A:B:S|F,F...",
                        "Capacity factors: from A to B (inclusive) in steps of S, or a comma list. Default \(defaultFactors); at most \(maxFactors) factors."),
             OptionSpec("modes", "M[,M...]",

@@ -27,23 +27,50 @@ extension RunReport {
     }
 
     func json(detail: Bool) -> JSONValue {
-        .object([
-            ("config", config()),
-            ("runs", .array(runs.map { run in
-                .object([
-                    ("mode", .string(run.mode.rawValue)),
-                    ("steps", .array(run.steps.indices.map { i in
-                        FiguresJSON.step(run.steps[i], estimate: run.estimate(i), detail: detail ? run.details[i] : nil)
-                    })),
-                    ("total", FiguresJSON.total(run)),
-                ])
+        var members: [(key: String, value: JSONValue)] = [("config", config())]
+        if let follow = followJSON() { members.append(("follow", follow)) }
+        members.append(("runs", .array(runs.map { run in
+            .object([
+                ("mode", .string(run.mode.rawValue)),
+                ("steps", .array(run.steps.indices.map { i in
+                    FiguresJSON.step(run.steps[i], estimate: run.estimate(i), detail: detail ? run.details[i] : nil)
+                })),
+                ("total", FiguresJSON.total(run)),
+            ])
+        })))
+        return .object(members)
+    }
+
+    /// With `--follow`: what was followed, what became of its steps, and each routed step's origin.
+    func followJSON() -> JSONValue? {
+        guard let status = followStatus else { return nil }
+        return .object([
+            ("path", .string(status.path)), ("layer", .int(status.layer)), ("layerName", .string(status.layerName)),
+            ("routed", .int(status.routed)), ("skipped", .int(status.skipped)), ("rejected", .int(status.rejected)),
+            ("lastProblem", status.problem.map(JSONValue.string) ?? .null),
+            ("stoppedBy", stoppedBy.map(JSONValue.string) ?? .null),
+            ("steps", .array(followed.enumerated().map { index, step in
+                .object([("step", .int(index)), ("captureStep", .int(step.captureStep)), ("session", .string(step.session)),
+                         ("lag", .double(step.lag)), ("skippedBefore", .int(step.skippedBefore))])
             })),
         ])
+    }
+
+    /// One line for tables and standard error: what following did.
+    func followSummary() -> String? {
+        guard let status = followStatus else { return nil }
+        var text = "followed \(status.path) layer \(status.layer) (\(status.layerName)): routed \(status.routed), "
+            + "skipped \(status.skipped) (reader behind), rejected \(status.rejected)"
+        if let last = followed.last { text += String(format: ", last capture step %d, lag %.2f s", last.captureStep, last.lag) }
+        if let stoppedBy { text += "; stopped by \(stoppedBy)" }
+        if let problem = status.problem { text += "; last problem: \(problem)" }
+        return text
     }
 
     /// One object a line: the config, then every (mode, step), then each mode's total.
     private func jsonLines(detail: Bool) -> String {
         var lines = [JSONWriter.write(.object([("config", config())]))]
+        if let follow = followJSON() { lines.append(JSONWriter.write(.object([("follow", follow)]))) }
         for run in runs {
             for (i, figures) in run.steps.enumerated() {
                 guard case .object(let members) = FiguresJSON.step(figures, estimate: run.estimate(i),
@@ -94,6 +121,7 @@ extension RunReport {
     private func table(detail: Bool) -> String {
         let r = preset.routing
         var out = "preset \(preset.name): \(preset.workloadLabel)\n"
+        if let summary = followSummary() { out += summary + "\n" }
         out += "\(r.gpus) GPUs x \(r.experts / r.gpus) experts (\(r.experts) in all), top-\(r.topK), capacity factor \(r.capacityFactor) -> C = \(r.capacity) per (GPU, expert), policy \(r.dropPolicy.rawValue), \(stepsRun) step\(stepsRun == 1 ? "" : "s") of \(r.tokens) tokens\n"
         out += measuredFidelity
             ? "out err: relative L2 against dropless top-k on \(fidelityOptions.sampleTokens) sampled tokens per step; "

@@ -44,8 +44,22 @@ struct RunReport {
         var outputError: Double? { fidelity?.relativeError }
     }
 
+    /// With `--follow`: where a routed step came from and how late it was routed.
+    struct FollowedStep: Equatable {
+        var captureStep: Int
+        var session: String
+        /// Seconds from the step's writing to its routing.
+        var lag: Double
+        /// Complete steps passed over for this newer one since the previous routed step.
+        var skippedBefore: Int
+    }
+
     let preset: Preset
     let requestedSteps: Int
+    /// With `--follow`: one entry per routed step, the follower's final state, and what ended it.
+    var followed: [FollowedStep] = []
+    var followStatus: FollowStatus?
+    var stoppedBy: String?
     let costParameters: CostParameters
     let fidelityOptions: FidelityOptions
     /// Whether output error was measured (the batches carry hidden states).
@@ -134,7 +148,8 @@ enum ConfigJSON {
     static func workload(_ spec: WorkloadSpec) -> JSONValue {
         switch spec {
         case .trace(let trace):
-            return .object([("kind", .string("trace")), ("path", .string(trace.path)), ("loop", .bool(trace.loop))])
+            return .object([("kind", .string(trace.follow ? "follow" : "trace")), ("path", .string(trace.path)),
+                            ("layer", trace.layer.map(JSONValue.string) ?? .null), ("loop", .bool(trace.loop && !trace.follow))])
         case .synthetic(let p):
             return .object([
                 ("kind", .string("synthetic")), ("seed", .number(String(p.seed))), ("hiddenSize", .int(p.hiddenSize)),

@@ -25,6 +25,10 @@ struct EngineControls: Sendable {
     var sweepRequest: Bool?
     /// Mirrors the core: a sweep has factors left to route.
     var coreSweepPending = false
+    /// Mirrors the core: a followed capture had nothing new at the last look.
+    var coreWaiting = false
+    /// How long a follower waits before looking for a new step again.
+    static let followPollNanoseconds: UInt64 = 100_000_000
 
     /// One batch of work for the engine thread: changes to apply, whether to route a batch.
     struct Job: Sendable {
@@ -69,6 +73,10 @@ struct EngineControls: Sendable {
             return .perform(job)
         }
         guard wantsStep else { return idle(job, nil) }
+        if honourThrottle, coreWaiting, !hasChanges, let last = lastStepStart {
+            let due = last &+ Self.followPollNanoseconds
+            if now < due { return idle(job, due - now) }
+        }
         if honourThrottle, !paused, let limit = throttle, limit > 0, let last = lastStepStart {
             let interval = 1_000_000_000 / UInt64(limit)
             let due = last &+ interval

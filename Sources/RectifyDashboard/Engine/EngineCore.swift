@@ -17,6 +17,8 @@ final class EngineCore {
     private(set) var step = 0
     private(set) var batchStep: Int?
     private(set) var endOfTrace = false
+    /// A followed capture has nothing new: poll again shortly (the engine does not spin).
+    private(set) var waitingForSource = false
     /// A workload or routing error stopped the stream; a reset, a new setting or preset retries.
     private(set) var halted = false
     private(set) var message: String?
@@ -110,7 +112,10 @@ final class EngineCore {
                 source = current
                 configure(current)
             }
-            guard let batch = try current.nextBatch() else {
+            let next = try current.nextBatch()
+            waitingForSource = next == nil && current.follow != nil
+            guard let batch = next else {
+                if waitingForSource { return false }
                 endOfTrace = true
                 message = "end of trace after \(batchStep.map { $0 + 1 } ?? 0) batches: r replays it"
                 return false
@@ -147,6 +152,7 @@ final class EngineCore {
     }
 
     var sourceLabel: String? { source?.label }
+    var follow: FollowStatus? { source?.follow }
 
     // MARK: Compare details
 

@@ -29,6 +29,10 @@ public struct EngineSnapshot: Sendable {
     public var details: CompareDetails? = nil
     /// The capacity-factor sweep asked for with `w`, as far as it has got.
     public var sweep: SweepChart? = nil
+    /// Following a capture as it is written: where it stands.
+    public var follow: FollowStatus? = nil
+    /// Seconds since the latest routed followed step was written, as of the snapshot's reading.
+    public var followLag: Double? = nil
 
     public init(step: Int = 0, batchStep: Int? = nil, config: RoutingConfig, presetName: String,
                 sourceLabel: String? = nil, modes: PerMode<ModeSnapshot>, stepsPerSecond: Double? = nil,

@@ -18,6 +18,7 @@ public final class LiveEngine: Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let clock: @Sendable () -> UInt64
+    private let wallClock: @Sendable () -> Double
 
     /// Creates a stopped engine for `preset`; its batch source is opened on the first step.
     ///
@@ -26,9 +27,11 @@ public final class LiveEngine: Sendable {
     ///   - openSource: opens a preset's batches (default: `Preset.makeSource`); runs on the engine
     ///     thread, which keeps the non-Sendable source to itself from then on.
     ///   - clock: nanoseconds, for the throttle and the measured rate (tests pass a manual one).
+    ///   - wallClock: Unix seconds, for a followed capture's lag.
     public init(preset: Preset, paused: Bool = false, throttle: Int? = nil, threads: Int = 1,
                 historyLength: Int = 1024, openSource: SourceFactory? = nil,
-                clock: @escaping @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }) {
+                clock: @escaping @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds },
+                wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         let workers = max(1, threads)
         let factory: SourceFactory = openSource ?? { preset in try preset.makeSource(threads: workers) }
         core = Mutex(EngineCore(preset: preset, threads: workers, historyLength: historyLength, openSource: factory))
@@ -37,6 +40,7 @@ public final class LiveEngine: Sendable {
         snapshot.throttle = throttle
         controls = Mutex(EngineControls(snapshot: snapshot, paused: paused, throttle: throttle))
         self.clock = clock
+        self.wallClock = wallClock
     }
 
     // MARK: Reading
@@ -44,7 +48,9 @@ public final class LiveEngine: Sendable {
     /// The latest published snapshot, with the controls as last requested. A short lock.
     public func snapshot() -> EngineSnapshot {
         let now = clock()
-        return controls.withLock { $0.current(now: now) }
+        var current = controls.withLock { $0.current(now: now) }
+        current.followLag = current.follow?.lag(now: wallClock())
+        return current
     }
 
     // MARK: Controls (any thread)
@@ -160,7 +166,7 @@ public final class LiveEngine: Sendable {
     /// Applies a job under the core lock, then publishes under the controls lock.
     @discardableResult
     private func perform(_ job: EngineControls.Job) -> Bool {
-        let (routed, published, canStep, sweepPending) = core.withLock { core -> (Bool, EngineSnapshot, Bool, Bool) in
+        let (routed, published, canStep, sweepPending, waiting) = core.withLock { core -> (Bool, EngineSnapshot, Bool, Bool, Bool) in
             if job.reset { core.resetStatistics() }
             if let preset = job.preset { core.switchPreset(preset) }
             if let config = job.config { core.setConfig(config) }
@@ -178,7 +184,8 @@ public final class LiveEngine: Sendable {
                 message: core.message, failureSerial: core.failureSerial)
             snapshot.details = core.details
             snapshot.sweep = core.sweep?.chart
-            return (routed, snapshot, core.canStep, core.sweepPending)
+            snapshot.follow = core.follow
+            return (routed, snapshot, core.canStep, core.sweepPending, core.waitingForSource)
         }
         let now = clock()
         controls.withLock { c in
@@ -186,6 +193,7 @@ public final class LiveEngine: Sendable {
             c.coreCanStep = canStep
             c.coreDetails = job.details
             c.coreSweepPending = sweepPending
+            c.coreWaiting = waiting
             if routed { c.meter.record(now) }
         }
         return routed

@@ -55,6 +55,10 @@ enum Header {
         column = grid.put("  limit ", in: rect, column: column, row: row, style: palette.label)
         column = grid.put(SpeedLadder.label(state.throttle), in: rect, column: column, row: row,
                           style: state.throttle != snapshot.throttle ? palette.pending : palette.value)
+        if let follow = snapshot.follow {
+            column = drawFollow(follow, lag: snapshot.followLag, in: rect, column: column, row: row, into: &grid,
+                                glyphs: glyphs, palette: palette)
+        }
         let pending = presetPending || config != applied || snapshot.pendingChanges
         if pending {
             column = grid.put("  * applies at the next batch", in: rect, column: column, row: row, style: palette.pending)
@@ -64,5 +68,26 @@ enum Header {
         } else if let message = snapshot.message {
             grid.put("  " + message, in: rect, column: column, row: row, style: palette.error)
         }
+    }
+
+    /// `follow DIR layer L  step S  lag T  skipped N`, then the latest problem: which capture is
+    /// being followed and how far behind its writer the figures are.
+    private static func drawFollow(_ follow: FollowStatus, lag: Double?, in rect: Rect, column start: Int, row: Int,
+                                   into grid: inout CellGrid, glyphs: Glyphs, palette: Palette) -> Int {
+        var column = start
+        let items: [(String, String)] = [
+            ("  follow ", "\(follow.path) L\(follow.layer)"),
+            ("  step ", follow.lastStep.map(String.init) ?? glyphs.unknown),
+            ("  lag ", Format.duration(lag, micro: glyphs.unicode ? "µs" : "us", unknown: glyphs.unknown)),
+            ("  skipped ", String(follow.skipped)),
+        ] + (follow.rejected > 0 ? [("  rejected ", String(follow.rejected))] : [])
+        for (label, value) in items {
+            column = grid.put(label, in: rect, column: column, row: row, style: palette.label)
+            column = grid.put(value, in: rect, column: column, row: row, style: palette.value)
+        }
+        if let problem = follow.problem {
+            column = grid.put("  " + problem, in: rect, column: column, row: row, style: palette.error)
+        }
+        return column
     }
 }

@@ -8,7 +8,24 @@ extension Preset {
         case .synthetic(let parameters):
             return try SyntheticWorkload(parameters: parameters, gpus: routing.gpus, experts: routing.experts,
                                          tokensPerGPU: routing.tokensPerGPU, includeHidden: includeHidden, threads: threads)
+        case .trace(let trace) where trace.follow:
+            switch FollowSource.open(path: trace.path, layer: trace.layer) {
+            case .ready(let source):
+                guard source.tokens == routing.tokens, source.experts == routing.experts else {
+                    throw WorkloadError("\(trace.path): the capture's steps have \(source.tokens) tokens x \(source.experts) experts, "
+                                        + "the configuration \(routing.tokens) x \(routing.experts)")
+                }
+                return source
+            case .waiting(let reason):
+                throw WorkloadError(reason)
+            }
+        case .trace(let trace) where CaptureDirectory.isDirectory(trace.path):
+            return try CaptureSource(path: trace.path, layer: trace.layer, expectedTokens: routing.tokens,
+                                     expectedExperts: routing.experts, loop: trace.loop)
         case .trace(let trace):
+            if let layer = trace.layer {
+                throw WorkloadError("\(trace.path): layer \(layer) given, but layers apply to a capture folder, not a .npy file")
+            }
             return try TraceSource(path: trace.path, expectedTokens: routing.tokens,
                                    expectedExperts: routing.experts, loop: trace.loop)
         }
@@ -18,7 +35,8 @@ extension Preset {
     public var workloadLabel: String {
         switch workload {
         case .synthetic(let p): return "synthetic (seed \(p.seed), skew \(p.popularitySkew), temperature \(p.temperature))"
-        case .trace(let t): return "trace \(t.path)\(t.loop ? " (loop)" : "")"
+        case .trace(let t) where t.follow: return "follow \(t.path)\(t.layer.map { " layer \($0)" } ?? "")"
+        case .trace(let t): return "trace \(t.path)\(t.layer.map { " layer \($0)" } ?? "")\(t.loop ? " (loop)" : "")"
         }
     }
 }

@@ -27,13 +27,20 @@ public enum WorkloadSpec: Equatable, Sendable {
 
 /// A NumPy trace to replay.
 public struct TraceSpec: Equatable, Sendable {
-    /// As resolved: relative paths in a preset are taken from the preset file's folder.
+    /// A `.npy` file or a capture folder. As resolved: relative paths in a preset are taken from
+    /// the preset file's folder.
     public var path: String
-    /// Start again at the first step after the last (otherwise stop).
+    /// Start again at the first step after the last (otherwise stop). Not used when following.
     public var loop: Bool
+    /// A capture folder's layer: its index or module name (`nil`: the lowest layer).
+    public var layer: String?
+    /// Route a capture's steps as a live job writes them instead of replaying it.
+    public var follow: Bool
 
-    public init(path: String, loop: Bool) {
+    public init(path: String, loop: Bool, layer: String? = nil, follow: Bool = false) {
         self.path = path
         self.loop = loop
+        self.layer = layer
+        self.follow = follow
     }
 }

@@ -7,7 +7,7 @@ public enum PresetReader {
                           "synthetic", "trace"]
     static let syntheticKeys = ["seed", "hiddenSize", "topics", "topicSpread", "tokenNoise", "shardSpecialization",
                                 "popularitySkew", "temperature", "drift", "burstEvery", "burstLength", "burstBoost"]
-    static let traceKeys = ["path", "loop"]
+    static let traceKeys = ["path", "loop", "layer"]
 
     /// Reads a preset file; its name is the file name without `.json`.
     public static func read(file path: String) throws(ConfigError) -> Preset {
@@ -70,7 +70,7 @@ public enum PresetReader {
             let traceFields = Fields(members: traceMembers, prefix: "trace.")
             var path = try traceFields.string("path", required: true) ?? ""
             if !path.hasPrefix("/"), let folder { path = folder + "/" + path }
-            workload = .trace(TraceSpec(path: path, loop: try traceFields.bool("loop") ?? true))
+            workload = .trace(TraceSpec(path: path, loop: try traceFields.bool("loop") ?? true, layer: try traceFields.layer("layer")))
         case (.some(let synthetic), nil):
             guard case .object(let syntheticMembers) = synthetic else {
                 throw ConfigError(key: "synthetic", value: synthetic.kind, allowed: "an object of workload knobs")
@@ -156,6 +156,18 @@ public enum PresetReader {
                 throw ConfigError(key: prefix + key, value: Self.show(found), allowed: "a string")
             }
             return text
+        }
+
+        /// A capture layer: its index (an integer >= 0) or its module name (a string).
+        func layer(_ key: String) throws(ConfigError) -> String? {
+            guard let found = value(key) else { return nil }
+            switch found {
+            case .number(let text) where Int(text).map { $0 >= 0 } == true: return text
+            case .string(let name) where !name.isEmpty: return name
+            default:
+                throw ConfigError(key: prefix + key, value: Self.show(found),
+                                  allowed: "a layer index (an integer >= 0) or a layer name (a string)")
+            }
         }
 
         func capacityFactor(_ key: String) throws(ConfigError) -> CapacityFactor? {

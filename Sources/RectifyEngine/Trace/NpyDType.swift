@@ -7,6 +7,14 @@ public enum NpyDType: String, Sendable, Equatable, CaseIterable {
     case float32 = "<f4"
     case float16 = "<f2"
 
+    /// NumPy's name for the type, as capture sidecars write it.
+    public var name: String {
+        switch self {
+        case .float32: "float32"
+        case .float16: "float16"
+        }
+    }
+
     /// Bytes per element.
     public var byteCount: Int {
         switch self {

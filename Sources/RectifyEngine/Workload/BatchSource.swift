@@ -7,10 +7,17 @@ public protocol BatchSource: AnyObject {
     var experts: Int { get }
     /// One line saying where the batches come from, for headers and JSON.
     var label: String { get }
-    /// The next batch, or `nil` when a non-looping trace is exhausted.
+    /// The next batch, or `nil` when a non-looping trace is exhausted. A live source (one with a
+    /// `follow` status) returns `nil` when nothing new has arrived yet: ask again later.
     func nextBatch() throws(WorkloadError) -> RoutingBatch?
     /// Starts the stream again from its first step (same seed, same trace position 0).
     func rewind()
+    /// For a source following a capture as it is written: where it stands. `nil` otherwise.
+    var follow: FollowStatus? { get }
+}
+
+extension BatchSource {
+    public var follow: FollowStatus? { nil }
 }
 
 /// Why a workload could not produce a batch; the message names the file, step and token where known.

@@ -1,0 +1,64 @@
+import Foundation
+import RectifyEngine
+
+/// `rectify run --follow DIR`: routes a capture's steps as a live job writes them, until enough
+/// steps, an idle spell or a stop signal, then reports like any run plus where each step came from.
+enum FollowRun {
+    /// How often an idle follower looks for new steps.
+    static let pollInterval = 0.1
+
+    static func route(preset: Preset, modes: [RectifyMode], steps limit: Int?, idleTimeout: Double?, detail: Bool,
+                      threads: Int?) throws(CLIError) -> RunReport {
+        let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let source: any BatchSource
+        do { source = try preset.makeSource(threads: workers) } catch { throw .runtime(error.description) }
+        let router = Router(threads: workers)
+        var report = RunReport(preset: preset, modes: modes, requestedSteps: limit ?? 0)
+        let stop = StopRequest()
+        defer { stop.finish() }
+        var lastArrival = Date()
+        var skippedSoFar = 0
+        while true {
+            if let limit, report.stepsRun >= limit {
+                report.stoppedBy = "--steps"
+                break
+            }
+            if let signo = stop.received {
+                report.stoppedBy = signalName(signo)
+                break
+            }
+            let batch: RoutingBatch?
+            do { batch = try source.nextBatch() } catch { throw .runtime(error.description) }
+            guard let batch else {
+                if let idleTimeout, Date().timeIntervalSince(lastArrival) >= idleTimeout {
+                    report.stoppedBy = "--idle-timeout"
+                    break
+                }
+                Thread.sleep(forTimeInterval: pollInterval)
+                continue
+            }
+            lastArrival = Date()
+            do {
+                let analysis = try router.route(batch, config: preset.routing, modes: Set(modes))
+                report.record(analysis, keepDetail: detail)
+            } catch { throw .runtime(error.description) }
+            if let status = source.follow {
+                report.followed.append(RunReport.FollowedStep(
+                    captureStep: status.lastStep ?? -1, session: status.lastSession ?? "",
+                    lag: status.lag(now: lastArrival.timeIntervalSince1970) ?? 0, skippedBefore: status.skipped - skippedSoFar))
+                skippedSoFar = status.skipped
+            }
+        }
+        report.followStatus = source.follow
+        return report
+    }
+
+    static func signalName(_ signo: Int32) -> String {
+        switch signo {
+        case SIGINT: return "SIGINT"
+        case SIGTERM: return "SIGTERM"
+        case SIGHUP: return "SIGHUP"
+        default: return "signal \(signo)"
+        }
+    }
+}
