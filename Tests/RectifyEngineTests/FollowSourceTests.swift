@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+@testable import RectifyEngine
+
+/// Following a capture while it is written: newest first, restarts, pauses, bad steps.
+@Suite("Capture follow")
+struct FollowSourceTests {
+    static func step(_ fixture: CaptureFixture, _ step: Int, session: String = "s1", writtenAt: Double, tokens: Int = 3) throws {
+        try fixture.writeStep(step, ranks: (0..<2).map { CaptureFixture.logits(step: step, rank: $0, tokens: tokens, experts: 4) },
+                              experts: 4, session: session, writtenAt: writtenAt)
+    }
+
+    static func open(_ fixture: CaptureFixture) throws -> FollowSource {
+        guard case .ready(let source) = FollowSource.open(path: fixture.path, layer: nil) else {
+            Issue.record("the capture should be ready")
+            throw WorkloadError("not ready")
+        }
+        return source
+    }
+
+    @Test("it waits while the folder or a complete step is missing")
+    func waits() throws {
+        let fixture = try CaptureFixture()
+        defer { fixture.remove() }
+        guard case .waiting(let reason) = FollowSource.open(path: fixture.path, layer: nil) else {
+            Issue.record("no folder yet: should wait")
+            return
+        }
+        #expect(reason == "\(fixture.path): no such capture folder")
+        try fixture.writeShard([Float](repeating: 0, count: 12), experts: 4,
+                               sidecar: CaptureFixture.sidecar(step: 0, rank: 0, worldSize: 2, tokens: 3, experts: 4))
+        guard case .waiting(let partial) = FollowSource.open(path: fixture.path, layer: nil) else {
+            Issue.record("rank 1 missing: should wait")
+            return
+        }
+        #expect(partial == "\(fixture.folder(layer: 0)): step 0 is missing rank 1")
+    }
+
+    @Test("the newest complete step is routed first and the passed-over ones are counted")
+    func newestFirst() throws {
+        let fixture = try CaptureFixture()
+        defer { fixture.remove() }
+        for step in 0..<3 { try Self.step(fixture, step, writtenAt: 100 + Double(step)) }
+        let source = try Self.open(fixture)
+        #expect(source.tokens == 6 && source.experts == 4 && source.topK == 2 && source.worldSize == 2)
+        let first = try #require(try source.nextBatch())
+        #expect(first.step == 0)
+        #expect(first.logits == CaptureFixture.logits(step: 2, rank: 0, tokens: 3, experts: 4)
+                + CaptureFixture.logits(step: 2, rank: 1, tokens: 3, experts: 4))
+        #expect(source.status.lastStep == 2 && source.status.skipped == 2 && source.status.routed == 1)
+        #expect(try source.nextBatch() == nil, "nothing new: nil, not the end")
+        try Self.step(fixture, 3, writtenAt: 104)
+        let next = try #require(try source.nextBatch())
+        #expect(next.step == 1)
+        #expect(source.status.lastStep == 3 && source.status.skipped == 2)
+        #expect(source.status.lag(now: 110) == 6)
+    }
+
+    @Test("a restarted writer (new session, steps from 0 again, files replaced) is followed")
+    func restart() throws {
+        let fixture = try CaptureFixture()
+        defer { fixture.remove() }
+        try Self.step(fixture, 0, writtenAt: 100)
+        try Self.step(fixture, 1, writtenAt: 101)
+        let source = try Self.open(fixture)
+        _ = try source.nextBatch()
+        #expect(source.status.lastStep == 1)
+        try Self.step(fixture, 0, session: "s2", writtenAt: 200)
+        let batch = try #require(try source.nextBatch())
+        #expect(source.status.lastStep == 0 && source.status.lastSession == "s2")
+        #expect(batch.logits.count == 24)
+    }
+
+    @Test("a missing folder, a step of another shape and a NaN step are reported, not fatal")
+    func survives() throws {
+        let fixture = try CaptureFixture()
+        defer { fixture.remove() }
+        try Self.step(fixture, 0, writtenAt: 100)
+        let source = try Self.open(fixture)
+        _ = try source.nextBatch()
+        try FileManager.default.removeItem(atPath: fixture.path)
+        #expect(try source.nextBatch() == nil)
+        #expect(source.status.problem == "\(fixture.folder(layer: 0)): not found; waiting for the writer")
+        try Self.step(fixture, 1, writtenAt: 101, tokens: 5)
+        #expect(try source.nextBatch() == nil)
+        #expect(source.status.rejected == 1)
+        #expect(source.status.problem?.hasSuffix("step 1 has 10 tokens x 4 experts; following 6 x 4") == true)
+        var values = CaptureFixture.logits(step: 2, rank: 1, tokens: 3, experts: 4)
+        values[5] = .infinity
+        try fixture.writeShard(CaptureFixture.logits(step: 2, rank: 0, tokens: 3, experts: 4), experts: 4,
+                               sidecar: CaptureFixture.sidecar(step: 2, rank: 0, worldSize: 2, tokens: 3, experts: 4, writtenAt: 102))
+        try fixture.writeShard(values, experts: 4,
+                               sidecar: CaptureFixture.sidecar(step: 2, rank: 1, worldSize: 2, tokens: 3, experts: 4, writtenAt: 102))
+        #expect(try source.nextBatch() == nil)
+        #expect(source.status.rejected == 2)
+        #expect(source.status.problem?.hasSuffix("token 1, expert 1: logit is +Inf; finite values required (step 2, rank 1)") == true)
+        try Self.step(fixture, 3, writtenAt: 103)
+        #expect(try source.nextBatch() != nil)
+        #expect(source.status.problem == nil && source.status.routed == 2 && source.status.lastStep == 3)
+    }
+
+    @Test("an unreadable sidecar is reported and skipped until it is replaced")
+    func badSidecar() throws {
+        let fixture = try CaptureFixture()
+        defer { fixture.remove() }
+        try Self.step(fixture, 0, writtenAt: 100)
+        let source = try Self.open(fixture)
+        _ = try source.nextBatch()
+        let broken = fixture.folder(layer: 0) + "/step-00000001.rank-00000.json"
+        try Data("{\"format\": ".utf8).write(to: URL(fileURLWithPath: broken))
+        #expect(try source.nextBatch() == nil)
+        #expect(source.status.problem?.hasPrefix(broken + ": invalid JSON") == true)
+        try Self.step(fixture, 1, writtenAt: 101)
+        #expect(try source.nextBatch() != nil)
+        #expect(source.status.lastStep == 1)
+    }
+}
