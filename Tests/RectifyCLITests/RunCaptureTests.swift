@@ -159,7 +159,12 @@ struct RunCaptureTests {
                                                     "--format", "json", "--mode", "vanilla"]))
         let followedRuns = try #require(document.objects("runs"))
         let expectedRuns = try #require(expected.objects("runs"))
-        #expect((followedRuns[0]["steps"] as? NSArray) == (expectedRuns[0]["steps"] as? NSArray))
+        let followedSteps = try #require(followedRuns[0].objects("steps"))
+        let expectedSteps = try #require(expectedRuns[0].objects("steps"))
+        #expect(followedSteps.count == expectedSteps.count)
+        for (index, (a, b)) in zip(followedSteps, expectedSteps).enumerated() {
+            #expect(NSDictionary(dictionary: a) == NSDictionary(dictionary: b), "step \(index) (capture step \(captured[index])): \(a) vs \(b)")
+        }
     }
 
     @Test("--follow gives up waiting for a first step after --idle-timeout (exit 1)")

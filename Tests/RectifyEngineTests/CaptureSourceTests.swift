@@ -142,12 +142,12 @@ struct CaptureSourceTests {
         try fixture.writeShard([Float](repeating: 0, count: 8), experts: 4,
                                sidecar: CaptureFixture.sidecar(step: 0, rank: 0, worldSize: 1, tokens: 2, experts: 4),
                                npyShape: [4, 2])
-        #expect(workloadMessage { _ = try CaptureSource(path: fixture.path).nextBatch() }
+        #expect(workloadMessage { _ = try CaptureSource(path: fixture.path) }
                 == "\(npy): shape [4, 2] does not match its sidecar (tokens 2, experts 4)")
         var sidecar = CaptureFixture.sidecar(step: 0, rank: 0, worldSize: 1, tokens: 2, experts: 4)
         sidecar["dtype"] = "float16"
         try fixture.writeShard([Float](repeating: 0, count: 8), experts: 4, sidecar: sidecar)
-        #expect(workloadMessage { _ = try CaptureSource(path: fixture.path).nextBatch() }
+        #expect(workloadMessage { _ = try CaptureSource(path: fixture.path) }
                 == "\(npy): dtype '<f4' does not match its sidecar's \"float16\"")
         var values = [Float](repeating: 0, count: 8)
         values[6] = .nan
@@ -155,7 +155,7 @@ struct CaptureSourceTests {
         #expect(workloadMessage { _ = try CaptureSource(path: fixture.path).nextBatch() }
                 == "\(npy): token 1, expert 2: logit is NaN; finite values required (step 0, rank 0)")
         try FileManager.default.removeItem(atPath: npy)
-        #expect(workloadMessage { _ = try CaptureSource(path: fixture.path).nextBatch() } == "\(npy): no such file")
+        #expect(workloadMessage { _ = try CaptureSource(path: fixture.path) } == "\(npy): no such file")
     }
 
     @Test("a folder without layer folders is not a capture; temporary files are not sidecars")

@@ -1,7 +1,7 @@
 /// Replays one layer of a capture folder: its complete steps in step order, ranks merged GPU-major.
 ///
-/// Sidecars are read once when the source opens; step files are read when their batch is due, so
-/// a long capture costs no memory up front. Steps that are not complete (a rank missing, as when a
+/// Sidecars and `.npy` headers are checked when the source opens; the logits are decoded when
+/// their batch is due, so a long capture costs no memory up front. Steps that are not complete (a rank missing, as when a
 /// job died mid-step) are left out and listed in `skipped`.
 public final class CaptureSource: BatchSource {
     /// The capture folder as given; starts error messages.
@@ -40,6 +40,8 @@ public final class CaptureSource: BatchSource {
                 "\(step.shards[0].path): step \(step.step) has \(step.worldSize) ranks x \(step.tokensPerRank) tokens x \(step.experts) experts, "
                     + "step \(first.step) has \(first.worldSize) x \(first.tokensPerRank) x \(first.experts); a replay needs one shape")
         }
+        // Every file's header now, so a broken capture fails before anything is routed.
+        for step in found.complete { try step.checkFiles() }
         var mismatches: [String] = []
         if let expectedTokens, expectedTokens != first.tokens {
             mismatches.append("\(first.tokens) tokens per step (\(first.worldSize) ranks x \(first.tokensPerRank)), the configuration \(expectedTokens)")

@@ -42,21 +42,17 @@ public struct CaptureStep: Sendable {
                                     completedAt: byRank.map(\.writtenAt).max() ?? first.writtenAt))
     }
 
+    /// Maps every shard's `.npy` and checks its header against its sidecar, without decoding.
+    public func checkFiles() throws(WorkloadError) {
+        for shard in shards { _ = try open(shard) }
+    }
+
     /// Reads every shard, checks it against its sidecar and merges the ranks GPU-major.
     public func load(stepNumber: Int) throws(WorkloadError) -> RoutingBatch {
         var logits: [Float] = []
         logits.reserveCapacity(tokens * experts)
         for shard in shards {
-            let array = try NpyArray(path: shard.dataPath)
-            guard array.shape == [shard.tokens, shard.experts] else {
-                throw WorkloadError(
-                    "\(shard.dataPath): shape \(array.shape) does not match its sidecar (tokens \(shard.tokens), experts \(shard.experts))")
-            }
-            guard array.dtype == shard.dtype else {
-                throw WorkloadError(
-                    "\(shard.dataPath): dtype '\(array.dtype.rawValue)' does not match its sidecar's \"\(shard.dtype.name)\"")
-            }
-            let values = array.decode(0..<array.count)
+            let values = try open(shard).decode(0..<(shard.tokens * shard.experts))
             if let bad = values.firstIndex(where: { !$0.isFinite }) {
                 let value = values[bad]
                 let what = value.isNaN ? "NaN" : (value < 0 ? "-Inf" : "+Inf")
@@ -67,6 +63,18 @@ public struct CaptureStep: Sendable {
             logits += values
         }
         return RoutingBatch(step: stepNumber, tokens: tokens, experts: experts, logits: logits)
+    }
+
+    private func open(_ shard: CaptureSidecar) throws(WorkloadError) -> NpyArray {
+        let array = try NpyArray(path: shard.dataPath)
+        guard array.shape == [shard.tokens, shard.experts] else {
+            throw WorkloadError(
+                "\(shard.dataPath): shape \(array.shape) does not match its sidecar (tokens \(shard.tokens), experts \(shard.experts))")
+        }
+        guard array.dtype == shard.dtype else {
+            throw WorkloadError("\(shard.dataPath): dtype '\(array.dtype.rawValue)' does not match its sidecar's \"\(shard.dtype.name)\"")
+        }
+        return array
     }
 }
 
