@@ -78,6 +78,6 @@ import RectifyEngine
         _ = engine.pump()
         let later = engine.snapshot()
         let again = Fixtures.trimmed(Fixtures.render(state, later, width: 200, height: 40))
-        #expect(again[1].contains("skipped 1  rejected 2  /runs/job/layer-001: not found; waiting for the writer"), "\(again[1])")
+        #expect(again[1].contains("skipped 1  rejected 2  layer-001: not found; waiting for the writer"), "\(again[1])")
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import RectifyEngine
 
 /// Two rows: the requested settings (shown at once, marked `*` until the engine applies them at
@@ -85,7 +86,9 @@ enum Header {
             column = grid.put(label, in: rect, column: column, row: row, style: palette.label)
             column = grid.put(value, in: rect, column: column, row: row, style: palette.value)
         }
-        if let problem = follow.problem {
+        if var problem = follow.problem {
+            // The folder is already on the line: name files relative to it.
+            problem = problem.replacingOccurrences(of: follow.path + "/", with: "")
             column = grid.put("  " + problem, in: rect, column: column, row: row, style: palette.error)
         }
         return column

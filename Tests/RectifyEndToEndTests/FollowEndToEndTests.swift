@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+/// `rectify dash --follow DIR` in a real terminal while this test writes a capture the way the
+/// Python library does (hidden temporary file, rename; sidecar last): the header shows the source,
+/// the capture step and the lag, survives a restarted writer and a deleted folder, and q quits.
+@Suite("dashboard following a capture in tmux", .serialized,
+       .enabled(if: TmuxSession.isInstalled, "tmux is not installed: skipping the follow end-to-end test"))
+struct FollowEndToEndTests {
+    /// Writes steps of a 2-rank capture (16 tokens per rank, 8 experts, top-2) into `folder`.
+    struct Writer {
+        let folder: String
+        var layerFolder: String { folder + "/layer-000" }
+
+        func write(step: Int, session: String) throws {
+            try FileManager.default.createDirectory(atPath: layerFolder, withIntermediateDirectories: true)
+            for rank in 0..<2 {
+                let stem = "step-" + String(format: "%08d", step) + ".rank-" + String(format: "%05d", rank)
+                let values = (0..<128).map { Float(($0 * 13 + step * 7 + rank * 5) % 19) * 0.2 }
+                try place(RectifyProcess.npy(values, shape: [16, 8]), stem + ".npy")
+                let sidecar: [String: Any] = [
+                    "format": "rectify-capture", "version": 1, "session": session, "step": step, "layer": 0,
+                    "layerName": "blocks.0.moe.gate", "rank": rank, "worldSize": 2, "tokens": 16, "experts": 8, "topK": 2,
+                    "dtype": "float32", "tokenOrder": "batch-major", "file": stem + ".npy",
+                    "writtenAt": Date().timeIntervalSince1970,
+                ]
+                try place(try JSONSerialization.data(withJSONObject: sidecar), stem + ".json")
+            }
+        }
+
+        private func place(_ data: Data, _ name: String) throws {
+            let temporary = layerFolder + "/." + name + ".tmp"
+            try data.write(to: URL(fileURLWithPath: temporary))
+            guard rename(temporary, layerFolder + "/" + name) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        }
+    }
+
+    @Test("the header follows new steps, a restarted writer and a deleted folder; q exits 0")
+    func follows() async throws {
+        let rectify = try RectifyExecutable.path()
+        let root = try RectifyProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let writer = Writer(folder: root + "/capture")
+        try writer.write(step: 0, session: "first")
+        let command = "exec " + [rectify, "dash", "--follow", writer.folder].map(TmuxSession.shellQuote).joined(separator: " ")
+        let tmux = try await TmuxSession(command: command, width: 200, height: 40)
+        defer { tmux.kill() }
+        let source = "follow \(writer.folder) L0"
+        try await tmux.waitFor(source + "  step 0  lag ", timeout: .seconds(20))
+        #expect(try await tmux.capture().contains("GPUs x experts 2x8"))
+
+        for step in 1...3 { try writer.write(step: step, session: "first") }
+        try await tmux.waitFor(source + "  step 3  lag ", timeout: .seconds(10))
+
+        // A restarted job: a new session counting from 0 again, replacing the files.
+        try writer.write(step: 0, session: "second")
+        try await tmux.waitFor(source + "  step 0  lag ", timeout: .seconds(10))
+
+        try FileManager.default.removeItem(atPath: writer.folder)
+        try await tmux.waitFor("  layer-000: not found; waiting for the writer", timeout: .seconds(10))
+        try writer.write(step: 1, session: "second")
+        try await tmux.waitUntil("the header shows capture step 1 again without the problem", timeout: .seconds(10)) {
+            $0.contains(source + "  step 1  lag ") && !$0.contains("not found")
+        }
+
+        try await tmux.type("q")
+        #expect(try await tmux.waitForExit() == 0)
+    }
+}
