@@ -22,8 +22,10 @@ enum ScenarioOptions {
     ]
 
     /// The preset named by `--preset` with every override applied and checked.
-    /// `followWait` bounds the wait for a followed capture's first step (seconds; `nil`: no bound).
-    static func resolve(_ args: ParsedArguments, traceLoopDefault: Bool, followWait: Double? = nil) throws(CLIError) -> Preset {
+    /// `followWait` bounds the wait for a followed capture's first step (seconds; `nil`: no bound);
+    /// `stop`, when given, ends that wait on a signal.
+    static func resolve(_ args: ParsedArguments, traceLoopDefault: Bool, followWait: Double? = nil,
+                        stop: StopRequest? = nil) throws(CLIError) -> Preset {
         var preset: Preset
         do {
             preset = try PresetCatalog.load(args.value("preset") ?? PresetCatalog.defaultName)
@@ -31,7 +33,7 @@ enum ScenarioOptions {
             throw .invalid(error.description)
         }
         do {
-            try applyOverrides(args, to: &preset, traceLoopDefault: traceLoopDefault, followWait: followWait)
+            try applyOverrides(args, to: &preset, traceLoopDefault: traceLoopDefault, followWait: followWait, stop: stop)
         } catch let error as UsageError {
             throw .usage(error)
         } catch let error as CLIError {
@@ -43,7 +45,7 @@ enum ScenarioOptions {
     }
 
     private static func applyOverrides(_ args: ParsedArguments, to preset: inout Preset, traceLoopDefault: Bool,
-                                       followWait: Double?) throws {
+                                       followWait: Double?, stop: StopRequest?) throws {
         if args.flag("loop") && args.flag("no-loop") { throw UsageError("--loop and --no-loop contradict each other", command: args.command) }
         var routing = preset.routing
         if let factor = args.value("capacity-factor") {
@@ -86,7 +88,7 @@ enum ScenarioOptions {
             let loop = args.flag("loop") ? true : args.flag("no-loop") ? false : traceLoopDefault
             let shape = followPath == nil
                 ? try TraceShape.read(path: path, layer: layer)
-                : try TraceShape.follow(path: path, layer: layer, limit: followWait)
+                : try TraceShape.follow(path: path, layer: layer, limit: followWait, stop: stop)
             try fit(shape, path: path, routing: &routing, gpus: gpus, experts: experts, tokensPerGPU: tokensPerGPU,
                     topKGiven: args.value("top-k") != nil)
             preset.workload = .trace(TraceSpec(path: path, loop: loop, layer: layer, follow: followPath != nil))

@@ -46,8 +46,8 @@ struct TraceShape {
     }
 
     /// Waits until the capture at `path` has a complete step of `layer`, saying so on standard
-    /// error; gives up after `limit` seconds when one is given.
-    static func follow(path: String, layer: String?, limit: Double?) throws(CLIError) -> TraceShape {
+    /// error; gives up after `limit` seconds, or when `stop` receives a signal.
+    static func follow(path: String, layer: String?, limit: Double?, stop: StopRequest? = nil) throws(CLIError) -> TraceShape {
         let start = Date()
         var said: String?
         while true {
@@ -56,6 +56,9 @@ struct TraceShape {
                 return TraceShape(tokens: source.tokens, experts: source.experts, topK: source.topK,
                                   gpus: source.worldSize, gpusOrigin: "the capture's \(source.worldSize) ranks")
             case .waiting(let reason):
+                if let signo = stop?.received {
+                    throw .runtime("\(path): stopped by \(StopRequest.name(signo)) before a complete step arrived (\(reason))")
+                }
                 if let limit, Date().timeIntervalSince(start) >= limit {
                     throw .runtime("\(path): no complete step to follow after \(String(format: "%g", limit)) s (\(reason))")
                 }

@@ -8,14 +8,12 @@ enum FollowRun {
     static let pollInterval = 0.1
 
     static func route(preset: Preset, modes: [RectifyMode], steps limit: Int?, idleTimeout: Double?, detail: Bool,
-                      threads: Int?) throws(CLIError) -> RunReport {
+                      threads: Int?, stop: StopRequest) throws(CLIError) -> RunReport {
         let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let source: any BatchSource
         do { source = try preset.makeSource(threads: workers) } catch { throw .runtime(error.description) }
         let router = Router(threads: workers)
         var report = RunReport(preset: preset, modes: modes, requestedSteps: limit ?? 0)
-        let stop = StopRequest()
-        defer { stop.finish() }
         var lastArrival = Date()
         var skippedSoFar = 0
         while true {
@@ -24,7 +22,7 @@ enum FollowRun {
                 break
             }
             if let signo = stop.received {
-                report.stoppedBy = signalName(signo)
+                report.stoppedBy = StopRequest.name(signo)
                 break
             }
             let batch: RoutingBatch?
@@ -51,14 +49,5 @@ enum FollowRun {
         }
         report.followStatus = source.follow
         return report
-    }
-
-    static func signalName(_ signo: Int32) -> String {
-        switch signo {
-        case SIGINT: return "SIGINT"
-        case SIGTERM: return "SIGTERM"
-        case SIGHUP: return "SIGHUP"
-        default: return "signal \(signo)"
-        }
     }
 }

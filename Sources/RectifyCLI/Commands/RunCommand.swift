@@ -44,11 +44,14 @@ enum RunCommand {
             throw .usage(UsageError("--idle-timeout applies to --follow", command: spec.name))
         }
         let modes = try ScenarioOptions.modes(args, default: RectifyMode.allCases)
-        let preset = try ScenarioOptions.resolve(args, traceLoopDefault: false, followWait: idleTimeout)
+        // Following runs until told to stop: a signal ends it cleanly, from the first wait on.
+        let stop = args.value("follow") != nil ? StopRequest() : nil
+        defer { stop?.finish() }
+        let preset = try ScenarioOptions.resolve(args, traceLoopDefault: false, followWait: idleTimeout, stop: stop)
         let report: RunReport
-        if case .trace(let trace) = preset.workload, trace.follow {
+        if let stop, case .trace(let trace) = preset.workload, trace.follow {
             report = try FollowRun.route(preset: preset, modes: modes, steps: steps, idleTimeout: idleTimeout,
-                                         detail: args.flag("detail"), threads: threads)
+                                         detail: args.flag("detail"), threads: threads, stop: stop)
             if let summary = report.followSummary() { StandardStreams.writeError("rectify: " + summary) }
         } else {
             report = try route(preset: preset, modes: modes, steps: steps ?? 10, detail: args.flag("detail"), threads: threads)

@@ -34,6 +34,15 @@ final class StopRequest {
         return signo == 0 ? nil : signo
     }
 
+    static func name(_ signo: Int32) -> String {
+        switch signo {
+        case SIGINT: return "SIGINT"
+        case SIGTERM: return "SIGTERM"
+        case SIGHUP: return "SIGHUP"
+        default: return "signal \(signo)"
+        }
+    }
+
     /// Stops listening and gives the signals their default actions back.
     func finish() {
         for source in sources { source.cancel() }

@@ -47,7 +47,7 @@ extension RunReport {
         return .object([
             ("path", .string(status.path)), ("layer", .int(status.layer)), ("layerName", .string(status.layerName)),
             ("routed", .int(status.routed)), ("skipped", .int(status.skipped)), ("rejected", .int(status.rejected)),
-            ("lastProblem", status.problem.map(JSONValue.string) ?? .null),
+            ("lastProblem", status.lastProblem.map(JSONValue.string) ?? .null),
             ("stoppedBy", stoppedBy.map(JSONValue.string) ?? .null),
             ("steps", .array(followed.enumerated().map { index, step in
                 .object([("step", .int(index)), ("captureStep", .int(step.captureStep)), ("session", .string(step.session)),
@@ -63,7 +63,7 @@ extension RunReport {
             + "skipped \(status.skipped) (reader behind), rejected \(status.rejected)"
         if let last = followed.last { text += String(format: ", last capture step %d, lag %.2f s", last.captureStep, last.lag) }
         if let stoppedBy { text += "; stopped by \(stoppedBy)" }
-        if let problem = status.problem { text += "; last problem: \(problem)" }
+        if let problem = status.lastProblem { text += "; last problem: \(problem)" }
         return text
     }
 

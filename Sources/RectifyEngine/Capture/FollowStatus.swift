@@ -17,7 +17,11 @@ public struct FollowStatus: Equatable, Sendable {
     public var rejected = 0
     /// The latest problem seen (a refused step, an unreadable sidecar, a missing folder); `nil`
     /// once steps flow again.
-    public var problem: String?
+    public var problem: String? {
+        didSet { if let problem { lastProblem = problem } }
+    }
+    /// The latest problem ever seen, kept after steps flow again (for a run's report).
+    public private(set) var lastProblem: String?
 
     public init(path: String, layer: Int, layerName: String) {
         self.path = path
