@@ -20,8 +20,7 @@ public final class CaptureSource: BatchSource {
     public var worldSize: Int { steps[0].worldSize }
     public var tokensPerRank: Int { steps[0].tokensPerRank }
 
-    private var position = 0
-    private var stepNumber = 0
+    private var cursor: ReplayCursor
 
     /// Opens `path`'s layer `layer` (index or name; the lowest when `nil`) and checks that every
     /// complete step has the same shape, and that shape against the configuration when given.
@@ -58,24 +57,16 @@ public final class CaptureSource: BatchSource {
         self.steps = found.complete
         self.skipped = found.problems
         self.loop = loop
+        self.cursor = ReplayCursor(count: found.complete.count, loop: loop)
         let count = found.complete.count
         label = "capture \(path) layer \(layer.index) (\(first.layerName)), \(count) step\(count == 1 ? "" : "s"), "
             + "\(first.worldSize) rank\(first.worldSize == 1 ? "" : "s")\(loop ? ", loop" : "")"
     }
 
     public func nextBatch() throws(WorkloadError) -> RoutingBatch? {
-        if position == steps.count {
-            guard loop else { return nil }
-            position = 0
-        }
-        let batch = try steps[position].load(stepNumber: stepNumber)
-        position += 1
-        stepNumber += 1
-        return batch
+        guard let (position, stepNumber) = cursor.next() else { return nil }
+        return try steps[position].load(stepNumber: stepNumber)
     }
 
-    public func rewind() {
-        position = 0
-        stepNumber = 0
-    }
+    public func rewind() { cursor.rewind() }
 }

@@ -53,9 +53,7 @@ public struct CaptureStep: Sendable {
         logits.reserveCapacity(tokens * experts)
         for shard in shards {
             let values = try open(shard).decode(0..<(shard.tokens * shard.experts))
-            if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                let value = values[bad]
-                let what = value.isNaN ? "NaN" : (value < 0 ? "-Inf" : "+Inf")
+            if let (bad, what) = firstNonFinite(values) {
                 throw WorkloadError(
                     "\(shard.dataPath): token \(bad / experts), expert \(bad % experts): logit is \(what); finite values required "
                         + "(step \(step), rank \(shard.rank))")

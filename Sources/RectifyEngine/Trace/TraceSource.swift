@@ -17,10 +17,7 @@ public final class TraceSource: BatchSource {
     public let label: String
 
     private let array: NpyArray
-    /// The file step `nextBatch` decodes next.
-    private var position = 0
-    /// The step number the next batch gets.
-    private var stepNumber = 0
+    private var cursor: ReplayCursor
 
     /// Opens `path` and checks its shape against the configuration's tokens per step and experts
     /// when those are given.
@@ -63,31 +60,21 @@ public final class TraceSource: BatchSource {
         self.tokens = tokens
         self.experts = experts
         self.loop = loop
+        self.cursor = ReplayCursor(count: steps, loop: loop)
         self.dtype = array.dtype
         self.label = "trace \(path) (\(steps) step\(steps == 1 ? "" : "s")\(loop ? ", loop" : ""))"
     }
 
     public func nextBatch() throws(WorkloadError) -> RoutingBatch? {
-        if position == steps {
-            guard loop else { return nil }
-            position = 0
-        }
+        guard let (position, stepNumber) = cursor.next() else { return nil }
         let width = tokens * experts
         let logits = array.decode((position * width)..<((position + 1) * width))
-        if let bad = logits.firstIndex(where: { !$0.isFinite }) {
-            let value = logits[bad]
-            let what = value.isNaN ? "NaN" : (value < 0 ? "-Inf" : "+Inf")
+        if let (bad, what) = firstNonFinite(logits) {
             throw WorkloadError(
                 "\(path): step \(position), token \(bad / experts), expert \(bad % experts): logit is \(what); finite values required")
         }
-        let batch = RoutingBatch(step: stepNumber, tokens: tokens, experts: experts, logits: logits)
-        position += 1
-        stepNumber += 1
-        return batch
+        return RoutingBatch(step: stepNumber, tokens: tokens, experts: experts, logits: logits)
     }
 
-    public func rewind() {
-        position = 0
-        stepNumber = 0
-    }
+    public func rewind() { cursor.rewind() }
 }
