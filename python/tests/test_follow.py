@@ -1,7 +1,7 @@
 """End to end: ``rectify run --follow DIR`` follows a capture while this process writes it.
 
 Needs a built ``rectify`` binary: set ``RECTIFY_BIN=/path/to/rectify`` (e.g.
-``/work/main/.build/debug/rectify``). Without it these tests are skipped, unless
+``../.build/debug/rectify`` from python/). Without it these tests are skipped, unless
 ``RECTIFY_REQUIRE_BIN=1`` is set (CI), which turns the missing binary into an error.
 
 The test process is the writer (``RouterCapture`` on the tiny MoE model); the follower is a real

@@ -1,7 +1,7 @@
 """End to end: captures written here replay in the Swift ``rectify`` exactly as the contract says.
 
 Needs a built ``rectify`` binary: set ``RECTIFY_BIN=/path/to/rectify`` (e.g.
-``/work/main/.build/debug/rectify``). Without it these tests are skipped, unless
+``../.build/debug/rectify`` from python/). Without it these tests are skipped, unless
 ``RECTIFY_REQUIRE_BIN=1`` is set (CI), which turns the missing binary into an error.
 
 (a) A two-rank capture (two real processes, torch.distributed gloo) replayed with

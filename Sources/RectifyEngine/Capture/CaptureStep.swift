@@ -18,7 +18,7 @@ public struct CaptureStep: Sendable {
     public var layer: Int { shards[0].layer }
     public var layerName: String { shards[0].layerName }
 
-    /// Groups shards of one (session, step); `nil` with a reason when they do not make a step.
+    /// Groups shards of one (session, step), or says why they do not make a step.
     static func assemble(_ sidecars: [CaptureSidecar]) -> Result<CaptureStep, CaptureStepProblem> {
         guard let first = sidecars.first else { return .failure(.inconsistent("no shards")) }
         let byRank = sidecars.sorted { $0.rank < $1.rank }

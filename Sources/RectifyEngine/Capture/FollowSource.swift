@@ -29,9 +29,9 @@ public final class FollowSource: BatchSource {
         case waiting(String)
     }
 
-    /// Opens the capture at `path` if it already has a complete step of the layer.
-    /// Throws only for what waiting cannot fix (a layer folder's unreadable sidecar is reported,
-    /// not thrown, since the writer may replace it).
+    /// Opens the capture at `path` if it already has a complete step of the layer; otherwise says
+    /// why not. Nothing is fatal here: the writer may yet create the folder, the layer or the step,
+    /// or replace an unreadable sidecar.
     public static func open(path: String, layer selector: String?) -> Opening {
         let directory: CaptureDirectory
         do { directory = try CaptureDirectory(path: path) } catch { return .waiting(error.description) }
