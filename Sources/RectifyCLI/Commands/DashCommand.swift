@@ -8,7 +8,7 @@ enum DashCommand {
     static let spec = CommandSpec(
         name: "dash",
         summary: "Live terminal dashboard: per-GPU expert load, overflow and padding, rectification tuned by keyboard.",
-        usage: "rectify [dash] [--preset NAME|FILE] [--trace FILE.npy] [--fps N] [--steps-per-second N] [options]",
+        usage: "rectify [dash] [--preset NAME|FILE] [--trace FILE.npy|DIR | --follow DIR] [--fps N] [--steps-per-second N] [options]",
         options: ScenarioOptions.specs + [
             OptionSpec("mode", "M", "Mode shown first: vanilla, ir, fr or ir+fr (default: the preset's). All four are routed."),
             OptionSpec("fps", "N", "Frames drawn per second, 1-60 (default 10)."),
@@ -20,7 +20,9 @@ enum DashCommand {
         ],
         notes: """
         Press ? in the dashboard for every key and the colour/glyph legend; q quits. With --trace the
-        trace loops unless --no-loop is given. Needs a terminal: for scripts use 'rectify run'.
+        trace loops unless --no-loop is given. With --follow DIR the dashboard waits for the capture's first
+        complete step, then routes each new step as it is written; the header shows the folder, the
+        capture step, its lag and the steps skipped. Needs a terminal: for scripts use 'rectify run'.
         """)
 
     static func run(_ arguments: [String]) throws(CLIError) -> Int32 {
@@ -35,15 +37,22 @@ enum DashCommand {
             threads = try args.int("threads", in: 1...256) ?? ProcessInfo.processInfo.activeProcessorCount
             mode = try args.choice("mode", RectifyMode.init(rawValue:), allowed: RectifyMode.allCases.map(\.rawValue))
         } catch { throw .usage(error) }
+        let options = TerminalOptions(noColor: args.flag("no-color"), asciiOnly: args.flag("ascii"))
+        // Following may wait a long time for a first step: learn first that there is a terminal.
+        let early = args.value("follow") == nil ? nil
+            : Result { () throws(TerminalUnavailable) in try TerminalRunner.prepare(options: options) }
+        if case .failure(let error)? = early {
+            StandardStreams.writeError(error.message)
+            return TerminalUnavailable.exitCode
+        }
         var preset = try ScenarioOptions.resolve(args, traceLoopDefault: true)
         if let mode { preset.mode = mode }
         // Open the workload once before touching the terminal, so a bad trace fails cleanly.
         do { _ = try preset.makeSource(threads: 1) } catch { throw .invalid(error.description) }
 
-        let options = TerminalOptions(noColor: args.flag("no-color"), asciiOnly: args.flag("ascii"))
         let prepared: PreparedTerminal
-        do {
-            prepared = try TerminalRunner.prepare(options: options)
+        do throws(TerminalUnavailable) {
+            if let early { prepared = try early.get() } else { prepared = try TerminalRunner.prepare(options: options) }
         } catch {
             StandardStreams.writeError(error.message)
             return TerminalUnavailable.exitCode
