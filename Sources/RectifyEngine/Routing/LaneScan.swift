@@ -56,22 +56,28 @@ enum LaneScan {
         return summary
     }
 
-    /// Whether `(v, x)` ranks before `(w, y)`: larger logit first, then the lower index.
-    @inline(__always)
-    static func before(_ v: Float, _ x: Int32, _ w: Float, _ y: Int32) -> Bool {
-        v > w || (v == w && x < y)
-    }
-
-    /// Every logit at or above `bound` joins a short sorted list (ties to the lower index).
-    ///
-    /// Vector comparisons set one bit per logit, 64 logits at a time, in a lane-major word (bit
-    /// `8 * lane + block` for logit `8 * block + lane`); only the few set bits reach the insertion,
-    /// out of index order, which the comparison with indices makes harmless.
+    /// Ranks every logit at or above `bound` (ties to the lower index) into `topIndex`/`topValue`,
+    /// which need room for eight.
     @inline(__always)
     static func insertCandidates(_ row: UnsafeMutablePointer<Float>, count e: Int, covered: Int, ranked: Int,
                                  bound: Float, topIndex: UnsafeMutablePointer<Int32>,
                                  topValue: UnsafeMutablePointer<Float>) {
-        var list = TopList(index: topIndex, value: topValue, ranked: ranked)
+        if ranked <= 4 {
+            rankCandidates(row, count: e, covered: covered, bound: bound, into: TopFourKeys())
+                .write(row: row, index: topIndex, value: topValue)
+        } else {
+            rankCandidates(row, count: e, covered: covered, bound: bound, into: TopEightKeys())
+                .write(row: row, index: topIndex, value: topValue)
+        }
+    }
+
+    /// Vector comparisons set one bit per logit, 64 logits at a time, in a lane-major word (bit
+    /// `8 * lane + block` for logit `8 * block + lane`); only the few set bits reach the keys, in
+    /// any order (each key carries its index).
+    @inline(__always)
+    static func rankCandidates<List: TopKeys>(_ row: UnsafeMutablePointer<Float>, count e: Int, covered: Int,
+                                              bound: Float, into start: List) -> List {
+        var list = start
         let limit = Quad(repeating: bound)
         let firstBits = SIMD4<Int32>(1, 1 << 8, 1 << 16, 1 << 24)
         var chunk = 0
@@ -93,50 +99,17 @@ enum LaneScan {
             while word != 0 {
                 let bit = word.trailingZeroBitCount
                 word &= word &- 1
-                list.insert(row, chunk &+ (bit & 7) &* 8 &+ (bit &>> 3))
+                let x = chunk &+ (bit & 7) &* 8 &+ (bit &>> 3)
+                list.insert(RankKey.make(row[x], x))
             }
             chunk = end
         }
         var x = covered
         while x < e {
-            if row[x] >= bound { list.insert(row, x) }
+            if row[x] >= bound { list.insert(RankKey.make(row[x], x)) }
             x &+= 1
         }
-    }
-}
-
-/// A short list of the best `(logit, index)` pairs, sorted, filled by insertion.
-struct TopList {
-    let index: UnsafeMutablePointer<Int32>
-    let value: UnsafeMutablePointer<Float>
-    let ranked: Int
-    var filled = 0
-
-    init(index: UnsafeMutablePointer<Int32>, value: UnsafeMutablePointer<Float>, ranked: Int) {
-        self.index = index
-        self.value = value
-        self.ranked = ranked
-    }
-
-    @inline(__always)
-    mutating func insert(_ row: UnsafeMutablePointer<Float>, _ x: Int) {
-        let v = row[x]
-        let candidate = Int32(truncatingIfNeeded: x)
-        var j: Int
-        if filled == ranked {
-            guard LaneScan.before(v, candidate, value[ranked &- 1], index[ranked &- 1]) else { return }
-            j = ranked &- 1
-        } else {
-            j = filled
-            filled &+= 1
-        }
-        while j > 0 && LaneScan.before(v, candidate, value[j &- 1], index[j &- 1]) {
-            value[j] = value[j &- 1]
-            index[j] = index[j &- 1]
-            j &-= 1
-        }
-        value[j] = v
-        index[j] = candidate
+        return list
     }
 }
 

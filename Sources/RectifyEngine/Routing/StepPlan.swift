@@ -78,8 +78,9 @@ final class WorkerScratch: @unchecked Sendable {
     let keys = ScratchBuffer<UInt64>()
 
     func reserve(_ plan: StepPlan) {
-        topIndex.reserve(plan.rankedChoices)
-        topValue.reserve(plan.rankedChoices)
+        // The lane scan's key lists write all their slots (eight at most).
+        topIndex.reserve(max(plan.rankedChoices, 8))
+        topValue.reserve(max(plan.rankedChoices, 8))
         laneMaxima.reserve(16)
         terms.reserve(plan.experts)
         flags.reserve(plan.experts)
