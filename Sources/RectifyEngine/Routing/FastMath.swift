@@ -52,13 +52,14 @@ enum FastMath {
             if keys[mid] < keys[high] { swapAt(keys, mid, high) }
             let pivot = keys[high]
             // Branch-free partition: always swap, advance only past keys below the pivot. The
-            // comparisons are unpredictable, so a branch would mispredict about half the time.
+            // comparisons are unpredictable, so a branch would mispredict about half the time. (The
+            // Bool's byte is added as it is: spelled `? 1 : 0`, LLVM turned it back into a branch.)
             var store = low
             for i in low..<high {
                 let key = keys[i]
                 keys[i] = keys[store]
                 keys[store] = key
-                store &+= key < pivot ? 1 : 0
+                store &+= Int(truncatingIfNeeded: unsafeBitCast(key < pivot, to: UInt8.self))
             }
             swapAt(keys, store, high)
             if store == k || store == k - 1 { return }
