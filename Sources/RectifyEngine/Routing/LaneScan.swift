@@ -100,13 +100,13 @@ enum LaneScan {
                 let bit = word.trailingZeroBitCount
                 word &= word &- 1
                 let x = chunk &+ (bit & 7) &* 8 &+ (bit &>> 3)
-                list.insert(RankKey.make(row[x], x))
+                list.insert(RankKey.make(row + x, x))
             }
             chunk = end
         }
         var x = covered
         while x < e {
-            if row[x] >= bound { list.insert(RankKey.make(row[x], x)) }
+            if row[x] >= bound { list.insert(RankKey.make(row + x, x)) }
             x &+= 1
         }
         return list

@@ -4,12 +4,14 @@
 /// The branchy sorted insertion it replaces mispredicted about once per candidate: the position a
 /// candidate lands in is random, and that cost as much as all of a row's exponentials.
 enum RankKey {
-    /// The logit's bits made order-preserving as a signed integer, above the complemented index.
-    /// Adding zero turns `-0` into `+0`, which the ranking treats as equal (a tie, broken by index).
+    /// The logit's bits made order-preserving as a signed integer (sign and magnitude to two's
+    /// complement, so `-0` and `+0` both become 0 and tie, broken by index), above the complemented
+    /// index. Integer operations on the loaded bits only: the candidate loop waits on this chain.
     @inline(__always)
-    static func make(_ value: Float, _ index: Int) -> Int64 {
-        let bits = Int32(bitPattern: (value + 0).bitPattern)
-        let ordered = bits ^ ((bits &>> 31) & 0x7FFF_FFFF)
+    static func make(_ logit: UnsafeMutablePointer<Float>, _ index: Int) -> Int64 {
+        let bits = UnsafeRawPointer(logit).load(as: Int32.self)
+        let sign = bits &>> 31
+        let ordered = ((bits & 0x7FFF_FFFF) ^ sign) &- sign
         return Int64(ordered) &<< 32 | Int64(UInt32(truncatingIfNeeded: ~index))
     }
 
