@@ -16,18 +16,22 @@ enum LaneScan {
     @inline(__always)
     static func scan(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int, terms: UnsafeMutablePointer<Float>,
                      topIndex: UnsafeMutablePointer<Int32>, topValue: UnsafeMutablePointer<Float>) -> RowSummary {
-        // Element-wise, which the compiler vectorises.
+        // Element-wise, which the compiler vectorises. Unclamped: whether every input was in range
+        // is checked below from the row's minimum, and the row is redone if not.
         let shift = row[0]
-        for i in 0..<e { terms[i] = FastMath.exp(row[i] - shift) }
+        for i in 0..<e { terms[i] = FastMath.expInRange(row[i] - shift) }
 
-        // One pass in vector registers: eight strided maxima and eight partial sums.
+        // One pass in vector registers: eight strided maxima, four minima and eight partial sums.
         var low = load(row), high = load(row + 4)
+        var floor = low.replacing(with: high, where: high .< low)
         var sumLow = load(terms), sumHigh = load(terms + 4)
         var x = 8
         while x &+ 8 <= e {
             let a = load(row + x), b = load(row + x + 4)
             low.replace(with: a, where: a .> low)
             high.replace(with: b, where: b .> high)
+            let smaller = a.replacing(with: b, where: b .< a)
+            floor.replace(with: smaller, where: smaller .< floor)
             sumLow += load(terms + x)
             sumHigh += load(terms + x + 4)
             x &+= 8
@@ -36,9 +40,11 @@ enum LaneScan {
         let both = sumLow + sumHigh
         var total = (both[0] + both[1]) + (both[2] + both[3])
         var peak = -Float.infinity
+        var bottom = RowSummary.smaller(RowSummary.smaller(floor[0], floor[1]), RowSummary.smaller(floor[2], floor[3]))
         while x < e {
             total += terms[x]
             peak = RowSummary.larger(peak, row[x])
+            bottom = RowSummary.smaller(bottom, row[x])
             x &+= 1
         }
         let (bound, lanePeak) = SelectionNetwork.boundAndPeak(low, high, rank: ranked)
@@ -48,8 +54,9 @@ enum LaneScan {
         summary.shift = shift
         summary.sum = total
         summary.termsHold = true
-        // Terms far below the shift are clamped to e^-87 (negligible); terms far above could overflow.
-        summary.sumIsReliable = peak - shift <= RowSummary.safeSpan
+        // Terms far above the shift could overflow; terms more than 87 below it were not clamped.
+        // (Rounding is monotonic, so the minimum's difference bounds every difference taken above.)
+        summary.sumIsReliable = peak - shift <= RowSummary.safeSpan && bottom - shift >= -87
         summary.bound = bound
         insertCandidates(row, count: e, covered: covered, ranked: ranked, bound: bound,
                          topIndex: topIndex, topValue: topValue)

@@ -192,6 +192,9 @@ struct RowSummary {
     @inline(__always)
     static func larger(_ a: Float, _ b: Float) -> Float { b > a ? b : a }
 
+    @inline(__always)
+    static func smaller(_ a: Float, _ b: Float) -> Float { b < a ? b : a }
+
     static func maximum(_ row: UnsafeMutablePointer<Float>, count e: Int) -> Float {
         var high = -Float.infinity
         for x in 0..<e where row[x] > high { high = row[x] }
