@@ -10,18 +10,30 @@ enum LaneScan {
 
     /// Ranks the row's first `ranked` experts into `topIndex`/`topValue`, fills `terms` with the
     /// exponentials relative to the first logit and sums them. Needs `e >= 8` and `1 <= ranked <= 8`.
-    ///
-    /// The exponentials come first: they do not wait for the maxima, so the processor overlaps them
-    /// with the previous row's ranking.
     @inline(__always)
     static func scan(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int, terms: UnsafeMutablePointer<Float>,
                      topIndex: UnsafeMutablePointer<Int32>, topValue: UnsafeMutablePointer<Float>) -> RowSummary {
-        // Element-wise, which the compiler vectorises. Unclamped: whether every input was in range
-        // is checked below from the row's minimum, and the row is redone if not.
+        exponentials(row, count: e, into: terms)
+        let summary = summarize(row, count: e, ranked: ranked, terms: terms)
+        insertCandidates(row, count: e, ranked: ranked, bound: summary.bound, topIndex: topIndex, topValue: topValue)
+        return summary
+    }
+
+    /// `terms[i] = exp(row[i] - row[0])`, element-wise, which the compiler vectorises. Unclamped:
+    /// `summarize` checks from the row's minimum whether every input was in range.
+    @inline(__always)
+    static func exponentials(_ row: UnsafeMutablePointer<Float>, count e: Int, into terms: UnsafeMutablePointer<Float>) {
         let shift = row[0]
         for i in 0..<e { terms[i] = FastMath.expInRange(row[i] - shift) }
+    }
 
-        // One pass in vector registers: eight strided maxima, four minima and eight partial sums.
+    /// The sum of the row's exponentials (in `terms`, see `exponentials`), whether it is reliable,
+    /// and the bound for the candidate scan, in one pass: eight strided maxima, four minima and
+    /// eight partial sums in vector registers.
+    @inline(__always)
+    static func summarize(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int,
+                          terms: UnsafeMutablePointer<Float>) -> RowSummary {
+        let shift = row[0]
         var low = load(row), high = load(row + 4)
         var floor = low.replacing(with: high, where: high .< low)
         var sumLow = load(terms), sumHigh = load(terms + 4)
@@ -36,7 +48,6 @@ enum LaneScan {
             sumHigh += load(terms + x + 4)
             x &+= 8
         }
-        let covered = x
         let both = sumLow + sumHigh
         var total = (both[0] + both[1]) + (both[2] + both[3])
         var peak = -Float.infinity
@@ -58,17 +69,17 @@ enum LaneScan {
         // (Rounding is monotonic, so the minimum's difference bounds every difference taken above.)
         summary.sumIsReliable = peak - shift <= RowSummary.safeSpan && bottom - shift >= -87
         summary.bound = bound
-        insertCandidates(row, count: e, covered: covered, ranked: ranked, bound: bound,
-                         topIndex: topIndex, topValue: topValue)
         return summary
     }
 
     /// Ranks every logit at or above `bound` (ties to the lower index) into `topIndex`/`topValue`,
     /// which need room for eight.
     @inline(__always)
-    static func insertCandidates(_ row: UnsafeMutablePointer<Float>, count e: Int, covered: Int, ranked: Int,
+    static func insertCandidates(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int,
                                  bound: Float, topIndex: UnsafeMutablePointer<Int32>,
                                  topValue: UnsafeMutablePointer<Float>) {
+        // The strided maxima cover whole blocks of eight.
+        let covered = e & ~7
         if ranked <= 4 {
             rankCandidates(row, count: e, covered: covered, bound: bound, into: TopFourKeys())
                 .write(row: row, index: topIndex, value: topValue)

@@ -3,70 +3,116 @@ enum TokenScan {
     static func run(_ range: Range<Int>, logits: SharedPointer<Float>, plan: StepPlan,
                     buffers: TokenBuffers, scratch: WorkerScratch) {
         let e = plan.experts
-        let k = plan.topK
         let ranked = plan.rankedChoices
         let topIndex = scratch.topIndex.base
         let topValue = scratch.topValue.base
-        let laneMaxima = scratch.laneMaxima.base
         let terms = scratch.terms.base
-        let flags = scratch.flags.base
-        let fastLanes = e >= 8 && ranked <= 8
-        let copyLocal = plan.computeIR
-        let n = plan.tokensPerGPU
-        let m = plan.expertsPerGPU
-        for t in range {
-            let row = logits.advanced(by: t * e)
-            var summary: RowSummary
-            if fastLanes {
-                summary = LaneScan.scan(row, count: e, ranked: ranked, terms: terms,
-                                        topIndex: topIndex, topValue: topValue)
-            } else {
-                summary = RowSummary.scan(row, count: e, ranked: ranked, lanes: laneMaxima, terms: terms)
-                RowRanking.insertCandidates(row, count: e, ranked: ranked, bound: summary.bound, flags: flags,
-                                            topIndex: topIndex, topValue: topValue)
+        let writer = TokenWriter(plan: plan, buffers: buffers)
+        guard e >= 8 && ranked <= 8 else {
+            for t in range {
+                let row = logits.advanced(by: t * e)
+                let summary = RowSummary.scan(row, count: e, ranked: ranked, lanes: scratch.laneMaxima.base, terms: terms)
+                RowRanking.insertCandidates(row, count: e, ranked: ranked, bound: summary.bound,
+                                            flags: scratch.flags.base, topIndex: topIndex, topValue: topValue)
+                writer.record(token: t, row: row, summary: summary, terms: terms, topIndex: topIndex, topValue: topValue)
             }
-            // The sum used a cheap shift; when logits span too wide a range, redo it from the peak.
-            if !summary.sumIsReliable { summary.resum(row, count: e, shift: topValue[0]) }
-            let shift = summary.shift
-            let inverseSum = 1 / summary.sum
-            buffers.rowShift[t] = shift
-            buffers.rowInverseSum[t] = inverseSum
-            let base = t &* k
-            // The row's exponentials are at hand unless the sum had to be redone from the peak.
-            let termsHold = summary.termsHold
-            for r in 0..<k {
-                let x = topIndex[r]
-                buffers.choices[base &+ r] = x
-                let term = termsHold ? terms[Int(x)] : FastMath.exp(topValue[r] - shift)
-                buffers.choiceProbability[base &+ r] = term * inverseSum
-                buffers.droppedFlag[base &+ r] = 0
-            }
-            if ranked > k {
-                let x = topIndex[k]
-                buffers.nextExpert[t] = x
-                let term = termsHold ? terms[Int(x)] : FastMath.exp(topValue[k] - shift)
-                buffers.nextProbability[t] = term * inverseSum
-            } else {
-                buffers.nextExpert[t] = -1
-                buffers.nextProbability[t] = 0
-            }
-            buffers.irExpert[t] = -1
-            if copyLocal {
-                let source = row + (t / n) &* m
-                let target = buffers.localLogits.advanced(by: t &* m)
-                var i = 0
-                while i &+ 4 <= m {
-                    UnsafeMutableRawPointer(target + i).storeBytes(of: LaneScan.load(source + i), as: SIMD4<Float>.self)
-                    i &+= 4
-                }
-                while i < m {
-                    target[i] = source[i]
-                    i &+= 1
-                }
-            }
-            buffers.dropCount[t] = 0
-            buffers.filledFlag[t] = 0
+            return
         }
+        // Rows in pairs, each step for both rows before the next: the steps of one row form a long
+        // dependency chain (exponentials, sums and maxima, bound, candidates), and two independent
+        // chains side by side keep the processor busy where one row alone would leave it waiting.
+        let secondTerms = terms + e
+        let secondIndex = topIndex + 8, secondValue = topValue + 8
+        var t = range.lowerBound
+        while t &+ 2 <= range.upperBound {
+            let row = logits.advanced(by: t * e), secondRow = row + e
+            LaneScan.exponentials(row, count: e, into: terms)
+            LaneScan.exponentials(secondRow, count: e, into: secondTerms)
+            let first = LaneScan.summarize(row, count: e, ranked: ranked, terms: terms)
+            let second = LaneScan.summarize(secondRow, count: e, ranked: ranked, terms: secondTerms)
+            LaneScan.insertCandidates(row, count: e, ranked: ranked, bound: first.bound,
+                                      topIndex: topIndex, topValue: topValue)
+            LaneScan.insertCandidates(secondRow, count: e, ranked: ranked, bound: second.bound,
+                                      topIndex: secondIndex, topValue: secondValue)
+            writer.record(token: t, row: row, summary: first, terms: terms, topIndex: topIndex, topValue: topValue)
+            writer.record(token: t &+ 1, row: secondRow, summary: second, terms: secondTerms,
+                          topIndex: secondIndex, topValue: secondValue)
+            t &+= 2
+        }
+        if t < range.upperBound {
+            let row = logits.advanced(by: t * e)
+            let summary = LaneScan.scan(row, count: e, ranked: ranked, terms: terms, topIndex: topIndex, topValue: topValue)
+            writer.record(token: t, row: row, summary: summary, terms: terms, topIndex: topIndex, topValue: topValue)
+        }
+    }
+}
+
+/// Writes one token's stage-one results from its row summary and ranking.
+struct TokenWriter {
+    let buffers: TokenBuffers
+    let k: Int
+    let ranked: Int
+    let copyLocal: Bool
+    let n: Int
+    let m: Int
+    let experts: Int
+
+    init(plan: StepPlan, buffers: TokenBuffers) {
+        self.buffers = buffers
+        k = plan.topK
+        ranked = plan.rankedChoices
+        copyLocal = plan.computeIR
+        n = plan.tokensPerGPU
+        m = plan.expertsPerGPU
+        experts = plan.experts
+    }
+
+    @inline(__always)
+    func record(token t: Int, row: UnsafeMutablePointer<Float>, summary scanned: RowSummary,
+                terms: UnsafeMutablePointer<Float>, topIndex: UnsafeMutablePointer<Int32>,
+                topValue: UnsafeMutablePointer<Float>) {
+        var summary = scanned
+        // The sum used a cheap shift; when logits span too wide a range, redo it from the peak.
+        if !summary.sumIsReliable { summary.resum(row, count: experts, shift: topValue[0]) }
+        let shift = summary.shift
+        let inverseSum = 1 / summary.sum
+        buffers.rowShift[t] = shift
+        buffers.rowInverseSum[t] = inverseSum
+        let base = t &* k
+        // The row's exponentials are at hand unless the sum had to be redone from the peak.
+        let termsHold = summary.termsHold
+        for r in 0..<k {
+            let x = topIndex[r]
+            buffers.choices[base &+ r] = x
+            let term = termsHold ? terms[Int(x)] : FastMath.exp(topValue[r] - shift)
+            buffers.choiceProbability[base &+ r] = term * inverseSum
+            buffers.droppedFlag[base &+ r] = 0
+        }
+        if ranked > k {
+            let x = topIndex[k]
+            buffers.nextExpert[t] = x
+            let term = termsHold ? terms[Int(x)] : FastMath.exp(topValue[k] - shift)
+            buffers.nextProbability[t] = term * inverseSum
+        } else {
+            buffers.nextExpert[t] = -1
+            buffers.nextProbability[t] = 0
+        }
+        buffers.irExpert[t] = -1
+        if copyLocal {
+            let source = row + (t / n) &* m
+            let target = buffers.localLogits.advanced(by: t &* m)
+            var i = 0
+            while i &+ 4 <= m {
+                UnsafeMutableRawPointer(target + i).storeBytes(of: LaneScan.load(source + i), as: SIMD4<Float>.self)
+                i &+= 4
+            }
+            while i < m {
+                target[i] = source[i]
+                i &+= 1
+            }
+        }
+        buffers.dropCount[t] = 0
+        buffers.filledFlag[t] = 0
     }
 }
 
