@@ -89,6 +89,26 @@ enum LaneScan {
         }
     }
 
+    /// Bit `8 * lane + block` set when logit `8 * block + lane` of `row` is at least the limit (or
+    /// NaN), for up to eight blocks of eight logits.
+    ///
+    /// Each block's two comparisons narrow to one vector of eight 16-bit lanes, which keeps the
+    /// block's bit; the eight lanes narrow to bytes, and those bytes are the word.
+    @inline(__always)
+    static func candidateBits(_ row: UnsafeMutablePointer<Float>, blocks: Int, limit: Quad) -> UInt64 {
+        var bits = SIMD8<Int16>()
+        var blockBit: Int16 = 1
+        for block in 0..<blocks {
+            // Spelled as "not below" so each comparison overwrites its loaded operand in place.
+            let low = unsafeBitCast(.!(load(row + (8 &* block)) .< limit), to: SIMD4<Int32>.self)
+            let high = unsafeBitCast(.!(load(row + (8 &* block &+ 4)) .< limit), to: SIMD4<Int32>.self)
+            bits |= SIMD8<Int16>(truncatingIfNeeded: SIMD8<Int32>(lowHalf: low, highHalf: high))
+                & SIMD8<Int16>(repeating: blockBit)
+            blockBit &<<= 1
+        }
+        return unsafeBitCast(SIMD8<UInt8>(truncatingIfNeeded: bits), to: UInt64.self)
+    }
+
     /// Vector comparisons set one bit per logit, 64 logits at a time, in a lane-major word (bit
     /// `8 * lane + block` for logit `8 * block + lane`); only the few set bits reach the keys, in
     /// any order (each key carries its index).
@@ -97,23 +117,12 @@ enum LaneScan {
                                               bound: Float, into start: List) -> List {
         var list = start
         let limit = Quad(repeating: bound)
-        let firstBits = SIMD4<Int32>(1, 1 << 8, 1 << 16, 1 << 24)
         var chunk = 0
         while chunk < covered {
             let end = min(covered, chunk &+ 64)
-            var bits = firstBits
-            var lowMask = SIMD4<Int32>(), highMask = SIMD4<Int32>()
-            var y = chunk
-            while y < end {
-                let a = load(row + y), b = load(row + y + 4)
-                lowMask |= bits.replacing(with: 0, where: a .< limit)
-                highMask |= bits.replacing(with: 0, where: b .< limit)
-                bits &<<= 1
-                y &+= 8
-            }
-            let lowWord = UInt32(bitPattern: (lowMask[0] | lowMask[1]) | (lowMask[2] | lowMask[3]))
-            let highWord = UInt32(bitPattern: (highMask[0] | highMask[1]) | (highMask[2] | highMask[3]))
-            var word = UInt64(lowWord) | UInt64(highWord) << 32
+            // A whole chunk has a constant count of blocks, so its comparisons unroll completely.
+            var word = end &- chunk == 64 ? candidateBits(row + chunk, blocks: 8, limit: limit)
+                                          : candidateBits(row + chunk, blocks: (end &- chunk) &>> 3, limit: limit)
             while word != 0 {
                 let bit = word.trailingZeroBitCount
                 word &= word &- 1
