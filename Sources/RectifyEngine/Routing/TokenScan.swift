@@ -18,31 +18,43 @@ enum TokenScan {
             }
             return
         }
-        // Rows in pairs, each step for both rows before the next: the steps of one row form a long
-        // dependency chain (exponentials, sums and maxima, bound, candidates), and two independent
-        // chains side by side keep the processor busy where one row alone would leave it waiting.
-        let secondTerms = terms + e
-        let secondIndex = topIndex + 8, secondValue = topValue + 8
+        // Rows in groups of four, each step for every row of the group before the next step: the
+        // steps of one row form a long dependency chain (exponentials, sums and maxima, bound,
+        // candidates), and independent chains side by side keep the processor busy where one row
+        // alone would leave it waiting. (Spelled out per row: as a loop over the group it ran slower.)
         var t = range.lowerBound
-        while t &+ 2 <= range.upperBound {
-            let row = logits.advanced(by: t * e), secondRow = row + e
-            LaneScan.exponentials(row, count: e, into: terms)
-            LaneScan.exponentials(secondRow, count: e, into: secondTerms)
-            let first = LaneScan.summarize(row, count: e, ranked: ranked, terms: terms)
-            let second = LaneScan.summarize(secondRow, count: e, ranked: ranked, terms: secondTerms)
-            LaneScan.insertCandidates(row, count: e, ranked: ranked, bound: first.bound,
+        while t &+ 4 <= range.upperBound {
+            let row = logits.advanced(by: t * e)
+            let (row1, row2, row3) = (row + e, row + 2 &* e, row + 3 &* e)
+            let (terms1, terms2, terms3) = (terms + e, terms + 2 &* e, terms + 3 &* e)
+            for j in 0..<4 { LaneScan.exponentials(row + j &* e, count: e, into: terms + j &* e) }
+            let s0 = LaneScan.summarize(row, count: e, ranked: ranked, terms: terms)
+            let s1 = LaneScan.summarize(row1, count: e, ranked: ranked, terms: terms1)
+            let s2 = LaneScan.summarize(row2, count: e, ranked: ranked, terms: terms2)
+            let s3 = LaneScan.summarize(row3, count: e, ranked: ranked, terms: terms3)
+            // Each row's ranking goes to its own eight slots.
+            LaneScan.insertCandidates(row, count: e, ranked: ranked, bound: s0.bound,
                                       topIndex: topIndex, topValue: topValue)
-            LaneScan.insertCandidates(secondRow, count: e, ranked: ranked, bound: second.bound,
-                                      topIndex: secondIndex, topValue: secondValue)
-            writer.record(token: t, row: row, summary: first, terms: terms, topIndex: topIndex, topValue: topValue)
-            writer.record(token: t &+ 1, row: secondRow, summary: second, terms: secondTerms,
-                          topIndex: secondIndex, topValue: secondValue)
-            t &+= 2
+            LaneScan.insertCandidates(row1, count: e, ranked: ranked, bound: s1.bound,
+                                      topIndex: topIndex + 8, topValue: topValue + 8)
+            LaneScan.insertCandidates(row2, count: e, ranked: ranked, bound: s2.bound,
+                                      topIndex: topIndex + 16, topValue: topValue + 16)
+            LaneScan.insertCandidates(row3, count: e, ranked: ranked, bound: s3.bound,
+                                      topIndex: topIndex + 24, topValue: topValue + 24)
+            writer.record(token: t, row: row, summary: s0, terms: terms, topIndex: topIndex, topValue: topValue)
+            writer.record(token: t &+ 1, row: row1, summary: s1, terms: terms1,
+                          topIndex: topIndex + 8, topValue: topValue + 8)
+            writer.record(token: t &+ 2, row: row2, summary: s2, terms: terms2,
+                          topIndex: topIndex + 16, topValue: topValue + 16)
+            writer.record(token: t &+ 3, row: row3, summary: s3, terms: terms3,
+                          topIndex: topIndex + 24, topValue: topValue + 24)
+            t &+= 4
         }
-        if t < range.upperBound {
+        while t < range.upperBound {
             let row = logits.advanced(by: t * e)
             let summary = LaneScan.scan(row, count: e, ranked: ranked, terms: terms, topIndex: topIndex, topValue: topValue)
             writer.record(token: t, row: row, summary: summary, terms: terms, topIndex: topIndex, topValue: topValue)
+            t &+= 1
         }
     }
 }
