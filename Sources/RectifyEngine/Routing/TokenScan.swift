@@ -8,13 +8,15 @@ enum TokenScan {
         let topValue = scratch.topValue.base
         let terms = scratch.terms.base
         let writer = TokenWriter(plan: plan, buffers: buffers)
+        var local = LocalExpertCursor(first: range.lowerBound, plan: plan)
         guard e >= 8 && ranked <= 8 else {
             for t in range {
                 let row = logits.advanced(by: t * e)
                 let summary = RowSummary.scan(row, count: e, ranked: ranked, lanes: scratch.laneMaxima.base, terms: terms)
                 RowRanking.insertCandidates(row, count: e, ranked: ranked, bound: summary.bound,
                                             flags: scratch.flags.base, topIndex: topIndex, topValue: topValue)
-                writer.record(token: t, row: row, summary: summary, terms: terms, topIndex: topIndex, topValue: topValue)
+                writer.record(token: t, row: row, summary: summary, terms: terms, topIndex: topIndex, topValue: topValue,
+                              local: local.offset(of: t))
             }
             return
         }
@@ -41,21 +43,50 @@ enum TokenScan {
                                       topIndex: topIndex + 16, topValue: topValue + 16)
             LaneScan.insertCandidates(row3, count: e, ranked: ranked, bound: s3.bound,
                                       topIndex: topIndex + 24, topValue: topValue + 24)
-            writer.record(token: t, row: row, summary: s0, terms: terms, topIndex: topIndex, topValue: topValue)
+            writer.record(token: t, row: row, summary: s0, terms: terms, topIndex: topIndex, topValue: topValue,
+                          local: local.offset(of: t))
             writer.record(token: t &+ 1, row: row1, summary: s1, terms: terms1,
-                          topIndex: topIndex + 8, topValue: topValue + 8)
+                          topIndex: topIndex + 8, topValue: topValue + 8, local: local.offset(of: t &+ 1))
             writer.record(token: t &+ 2, row: row2, summary: s2, terms: terms2,
-                          topIndex: topIndex + 16, topValue: topValue + 16)
+                          topIndex: topIndex + 16, topValue: topValue + 16, local: local.offset(of: t &+ 2))
             writer.record(token: t &+ 3, row: row3, summary: s3, terms: terms3,
-                          topIndex: topIndex + 24, topValue: topValue + 24)
+                          topIndex: topIndex + 24, topValue: topValue + 24, local: local.offset(of: t &+ 3))
             t &+= 4
         }
         while t < range.upperBound {
             let row = logits.advanced(by: t * e)
             let summary = LaneScan.scan(row, count: e, ranked: ranked, terms: terms, topIndex: topIndex, topValue: topValue)
-            writer.record(token: t, row: row, summary: summary, terms: terms, topIndex: topIndex, topValue: topValue)
+            writer.record(token: t, row: row, summary: summary, terms: terms, topIndex: topIndex, topValue: topValue,
+                          local: local.offset(of: t))
             t &+= 1
         }
+    }
+}
+
+/// Where a token's own GPU's experts start in its row, for tokens visited in increasing order: one
+/// division for a worker's range rather than one per token (a 64-bit division is slow).
+struct LocalExpertCursor {
+    private let tokensPerGPU: Int
+    private let expertsPerGPU: Int
+    private var nextGPU: Int
+    private var offset: Int
+
+    init(first: Int, plan: StepPlan) {
+        tokensPerGPU = plan.tokensPerGPU
+        expertsPerGPU = plan.expertsPerGPU
+        let gpu = first / plan.tokensPerGPU
+        nextGPU = (gpu + 1) * plan.tokensPerGPU
+        offset = gpu * plan.expertsPerGPU
+    }
+
+    /// The offset for token `t`, at least the previous token asked for.
+    @inline(__always)
+    mutating func offset(of t: Int) -> Int {
+        while t >= nextGPU {
+            nextGPU &+= tokensPerGPU
+            offset &+= expertsPerGPU
+        }
+        return offset
     }
 }
 
@@ -65,7 +96,6 @@ struct TokenWriter {
     let k: Int
     let ranked: Int
     let copyLocal: Bool
-    let n: Int
     let m: Int
     let experts: Int
 
@@ -74,7 +104,6 @@ struct TokenWriter {
         k = plan.topK
         ranked = plan.rankedChoices
         copyLocal = plan.computeIR
-        n = plan.tokensPerGPU
         m = plan.expertsPerGPU
         experts = plan.experts
     }
@@ -82,7 +111,7 @@ struct TokenWriter {
     @inline(__always)
     func record(token t: Int, row: UnsafeMutablePointer<Float>, summary scanned: RowSummary,
                 terms: UnsafeMutablePointer<Float>, topIndex: UnsafeMutablePointer<Int32>,
-                topValue: UnsafeMutablePointer<Float>) {
+                topValue: UnsafeMutablePointer<Float>, local: Int) {
         var summary = scanned
         // The sum used a cheap shift; when logits span too wide a range, redo it from the peak.
         if !summary.sumIsReliable { summary.resum(row, count: experts, shift: topValue[0]) }
@@ -111,7 +140,7 @@ struct TokenWriter {
         }
         buffers.irExpert[t] = -1
         if copyLocal {
-            let source = row + (t / n) &* m
+            let source = row + local
             let target = buffers.localLogits.advanced(by: t &* m)
             var i = 0
             while i &+ 4 <= m {
