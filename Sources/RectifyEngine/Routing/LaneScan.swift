@@ -24,7 +24,12 @@ enum LaneScan {
     @inline(__always)
     static func exponentials(_ row: UnsafeMutablePointer<Float>, count e: Int, into terms: UnsafeMutablePointer<Float>) {
         let shift = row[0]
-        for i in 0..<e { terms[i] = FastMath.expInRange(row[i] - shift) }
+        if e == 64 {
+            // The common 64-expert row with a constant count: no remainder loop or count checks.
+            for i in 0..<64 { terms[i] = FastMath.expInRange(row[i] - shift) }
+        } else {
+            for i in 0..<e { terms[i] = FastMath.expInRange(row[i] - shift) }
+        }
     }
 
     /// The sum of the row's exponentials (in `terms`, see `exponentials`), whether it is reliable,
