@@ -85,7 +85,11 @@ enum LaneScan {
                                  topValue: UnsafeMutablePointer<Float>) {
         // The strided maxima cover whole blocks of eight.
         let covered = e & ~7
-        if ranked <= 4 {
+        if ranked <= 3 {
+            // Top-2 and its next-best choice, the common case: one step less per candidate.
+            rankCandidates(row, count: e, covered: covered, bound: bound, into: TopThreeKeys())
+                .write(row: row, index: topIndex, value: topValue)
+        } else if ranked <= 4 {
             rankCandidates(row, count: e, covered: covered, bound: bound, into: TopFourKeys())
                 .write(row: row, index: topIndex, value: topValue)
         } else {

@@ -44,6 +44,26 @@ extension TopKeys {
     }
 }
 
+/// Three slots: rankings of up to three experts (top-2 and its next-best choice).
+struct TopThreeKeys: TopKeys {
+    var k0 = RankKey.empty, k1 = RankKey.empty, k2 = RankKey.empty
+
+    @inline(__always)
+    mutating func insert(_ key: Int64) {
+        var carry = key
+        (k0, carry) = (max(k0, carry), min(k0, carry))
+        (k1, carry) = (max(k1, carry), min(k1, carry))
+        k2 = max(k2, carry)
+    }
+
+    @inline(__always)
+    func write(row: UnsafeMutablePointer<Float>, index: UnsafeMutablePointer<Int32>, value: UnsafeMutablePointer<Float>) {
+        Self.store(k0, at: 0, row: row, index: index, value: value)
+        Self.store(k1, at: 1, row: row, index: index, value: value)
+        Self.store(k2, at: 2, row: row, index: index, value: value)
+    }
+}
+
 /// Four slots: rankings of up to four experts (top-3 and its next-best choice).
 struct TopFourKeys: TopKeys {
     var k0 = RankKey.empty, k1 = RankKey.empty, k2 = RankKey.empty, k3 = RankKey.empty
