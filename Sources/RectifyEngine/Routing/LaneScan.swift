@@ -10,35 +10,57 @@ enum LaneScan {
 
     /// Ranks the row's first `ranked` experts into `topIndex`/`topValue`, fills `terms` with the
     /// exponentials relative to the first logit and sums them. Needs `e >= 8` and `1 <= ranked <= 8`.
-    ///
-    /// The exponentials come first: they do not wait for the maxima, so the processor overlaps them
-    /// with the previous row's ranking.
     @inline(__always)
     static func scan(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int, terms: UnsafeMutablePointer<Float>,
                      topIndex: UnsafeMutablePointer<Int32>, topValue: UnsafeMutablePointer<Float>) -> RowSummary {
-        // Element-wise, which the compiler vectorises.
-        let shift = row[0]
-        for i in 0..<e { terms[i] = FastMath.exp(row[i] - shift) }
+        exponentials(row, count: e, into: terms)
+        let summary = summarize(row, count: e, ranked: ranked, terms: terms)
+        insertCandidates(row, count: e, ranked: ranked, bound: summary.bound, topIndex: topIndex, topValue: topValue)
+        return summary
+    }
 
-        // One pass in vector registers: eight strided maxima and eight partial sums.
+    /// `terms[i] = exp(row[i] - row[0])`, element-wise, which the compiler vectorises. Unclamped:
+    /// `summarize` checks from the row's minimum whether every input was in range.
+    @inline(__always)
+    static func exponentials(_ row: UnsafeMutablePointer<Float>, count e: Int, into terms: UnsafeMutablePointer<Float>) {
+        let shift = row[0]
+        if e == 64 {
+            // The common 64-expert row with a constant count: no remainder loop or count checks.
+            for i in 0..<64 { terms[i] = FastMath.expInRange(row[i] - shift) }
+        } else {
+            for i in 0..<e { terms[i] = FastMath.expInRange(row[i] - shift) }
+        }
+    }
+
+    /// The sum of the row's exponentials (in `terms`, see `exponentials`), whether it is reliable,
+    /// and the bound for the candidate scan, in one pass: eight strided maxima, four minima and
+    /// eight partial sums in vector registers.
+    @inline(__always)
+    static func summarize(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int,
+                          terms: UnsafeMutablePointer<Float>) -> RowSummary {
+        let shift = row[0]
         var low = load(row), high = load(row + 4)
+        var floor = low.replacing(with: high, where: high .< low)
         var sumLow = load(terms), sumHigh = load(terms + 4)
         var x = 8
         while x &+ 8 <= e {
             let a = load(row + x), b = load(row + x + 4)
             low.replace(with: a, where: a .> low)
             high.replace(with: b, where: b .> high)
+            let smaller = a.replacing(with: b, where: b .< a)
+            floor.replace(with: smaller, where: smaller .< floor)
             sumLow += load(terms + x)
             sumHigh += load(terms + x + 4)
             x &+= 8
         }
-        let covered = x
         let both = sumLow + sumHigh
         var total = (both[0] + both[1]) + (both[2] + both[3])
         var peak = -Float.infinity
+        var bottom = RowSummary.smaller(RowSummary.smaller(floor[0], floor[1]), RowSummary.smaller(floor[2], floor[3]))
         while x < e {
             total += terms[x]
             peak = RowSummary.larger(peak, row[x])
+            bottom = RowSummary.smaller(bottom, row[x])
             x &+= 1
         }
         let (bound, lanePeak) = SelectionNetwork.boundAndPeak(low, high, rank: ranked)
@@ -48,95 +70,82 @@ enum LaneScan {
         summary.shift = shift
         summary.sum = total
         summary.termsHold = true
-        // Terms far below the shift are clamped to e^-87 (negligible); terms far above could overflow.
-        summary.sumIsReliable = peak - shift <= RowSummary.safeSpan
+        // Terms far above the shift could overflow; terms more than 87 below it were not clamped.
+        // (Rounding is monotonic, so the minimum's difference bounds every difference taken above.)
+        summary.sumIsReliable = peak - shift <= RowSummary.safeSpan && bottom - shift >= -87
         summary.bound = bound
-        insertCandidates(row, count: e, covered: covered, ranked: ranked, bound: bound,
-                         topIndex: topIndex, topValue: topValue)
         return summary
     }
 
-    /// Whether `(v, x)` ranks before `(w, y)`: larger logit first, then the lower index.
+    /// Ranks every logit at or above `bound` (ties to the lower index) into `topIndex`/`topValue`,
+    /// which need room for eight.
     @inline(__always)
-    static func before(_ v: Float, _ x: Int32, _ w: Float, _ y: Int32) -> Bool {
-        v > w || (v == w && x < y)
-    }
-
-    /// Every logit at or above `bound` joins a short sorted list (ties to the lower index).
-    ///
-    /// Vector comparisons set one bit per logit, 64 logits at a time, in a lane-major word (bit
-    /// `8 * lane + block` for logit `8 * block + lane`); only the few set bits reach the insertion,
-    /// out of index order, which the comparison with indices makes harmless.
-    @inline(__always)
-    static func insertCandidates(_ row: UnsafeMutablePointer<Float>, count e: Int, covered: Int, ranked: Int,
+    static func insertCandidates(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int,
                                  bound: Float, topIndex: UnsafeMutablePointer<Int32>,
                                  topValue: UnsafeMutablePointer<Float>) {
-        var list = TopList(index: topIndex, value: topValue, ranked: ranked)
+        // The strided maxima cover whole blocks of eight.
+        let covered = e & ~7
+        if ranked <= 3 {
+            // Top-2 and its next-best choice, the common case: one step less per candidate.
+            rankCandidates(row, count: e, covered: covered, bound: bound, into: TopThreeKeys())
+                .write(row: row, index: topIndex, value: topValue)
+        } else if ranked <= 4 {
+            rankCandidates(row, count: e, covered: covered, bound: bound, into: TopFourKeys())
+                .write(row: row, index: topIndex, value: topValue)
+        } else {
+            rankCandidates(row, count: e, covered: covered, bound: bound, into: TopEightKeys())
+                .write(row: row, index: topIndex, value: topValue)
+        }
+    }
+
+    /// Bit `8 * lane + block` set when logit `8 * block + lane` of `row` is at least the limit (or
+    /// NaN), for up to eight blocks of eight logits.
+    ///
+    /// Each block's two comparisons narrow to one vector of eight 16-bit lanes, which keeps the
+    /// block's bit; the eight lanes narrow to bytes, and those bytes are the word.
+    @inline(__always)
+    static func candidateBits(_ row: UnsafeMutablePointer<Float>, blocks: Int, limit: Quad) -> UInt64 {
+        var bits = SIMD8<Int16>()
+        var blockBit: Int16 = 1
+        for block in 0..<blocks {
+            // Spelled as "not below" so each comparison overwrites its loaded operand in place.
+            let low = unsafeBitCast(.!(load(row + (8 &* block)) .< limit), to: SIMD4<Int32>.self)
+            let high = unsafeBitCast(.!(load(row + (8 &* block &+ 4)) .< limit), to: SIMD4<Int32>.self)
+            bits |= SIMD8<Int16>(truncatingIfNeeded: SIMD8<Int32>(lowHalf: low, highHalf: high))
+                & SIMD8<Int16>(repeating: blockBit)
+            blockBit &<<= 1
+        }
+        return unsafeBitCast(SIMD8<UInt8>(truncatingIfNeeded: bits), to: UInt64.self)
+    }
+
+    /// Vector comparisons set one bit per logit, 64 logits at a time, in a lane-major word (bit
+    /// `8 * lane + block` for logit `8 * block + lane`); only the few set bits reach the keys, in
+    /// any order (each key carries its index).
+    @inline(__always)
+    static func rankCandidates<List: TopKeys>(_ row: UnsafeMutablePointer<Float>, count e: Int, covered: Int,
+                                              bound: Float, into start: List) -> List {
+        var list = start
         let limit = Quad(repeating: bound)
-        let firstBits = SIMD4<Int32>(1, 1 << 8, 1 << 16, 1 << 24)
         var chunk = 0
         while chunk < covered {
             let end = min(covered, chunk &+ 64)
-            var bits = firstBits
-            var lowMask = SIMD4<Int32>(), highMask = SIMD4<Int32>()
-            var y = chunk
-            while y < end {
-                let a = load(row + y), b = load(row + y + 4)
-                lowMask |= bits.replacing(with: 0, where: a .< limit)
-                highMask |= bits.replacing(with: 0, where: b .< limit)
-                bits &<<= 1
-                y &+= 8
-            }
-            let lowWord = UInt32(bitPattern: (lowMask[0] | lowMask[1]) | (lowMask[2] | lowMask[3]))
-            let highWord = UInt32(bitPattern: (highMask[0] | highMask[1]) | (highMask[2] | highMask[3]))
-            var word = UInt64(lowWord) | UInt64(highWord) << 32
+            // A whole chunk has a constant count of blocks, so its comparisons unroll completely.
+            var word = end &- chunk == 64 ? candidateBits(row + chunk, blocks: 8, limit: limit)
+                                          : candidateBits(row + chunk, blocks: (end &- chunk) &>> 3, limit: limit)
             while word != 0 {
                 let bit = word.trailingZeroBitCount
                 word &= word &- 1
-                list.insert(row, chunk &+ (bit & 7) &* 8 &+ (bit &>> 3))
+                let x = chunk &+ (bit & 7) &* 8 &+ (bit &>> 3)
+                list.insert(RankKey.make(row + x, x))
             }
             chunk = end
         }
         var x = covered
         while x < e {
-            if row[x] >= bound { list.insert(row, x) }
+            if row[x] >= bound { list.insert(RankKey.make(row + x, x)) }
             x &+= 1
         }
-    }
-}
-
-/// A short list of the best `(logit, index)` pairs, sorted, filled by insertion.
-struct TopList {
-    let index: UnsafeMutablePointer<Int32>
-    let value: UnsafeMutablePointer<Float>
-    let ranked: Int
-    var filled = 0
-
-    init(index: UnsafeMutablePointer<Int32>, value: UnsafeMutablePointer<Float>, ranked: Int) {
-        self.index = index
-        self.value = value
-        self.ranked = ranked
-    }
-
-    @inline(__always)
-    mutating func insert(_ row: UnsafeMutablePointer<Float>, _ x: Int) {
-        let v = row[x]
-        let candidate = Int32(truncatingIfNeeded: x)
-        var j: Int
-        if filled == ranked {
-            guard LaneScan.before(v, candidate, value[ranked &- 1], index[ranked &- 1]) else { return }
-            j = ranked &- 1
-        } else {
-            j = filled
-            filled &+= 1
-        }
-        while j > 0 && LaneScan.before(v, candidate, value[j &- 1], index[j &- 1]) {
-            value[j] = value[j &- 1]
-            index[j] = index[j &- 1]
-            j &-= 1
-        }
-        value[j] = v
-        index[j] = candidate
+        return list
     }
 }
 

@@ -56,10 +56,7 @@ public final class Router {
             filledFlag: SharedPointer(filledFlag.base))
         let workerList = workers
 
-        // Stage two for a GPU reads only that GPU's tokens, so when the GPUs split evenly over the
-        // workers each worker scans and routes its own GPUs in one go: one join instead of two,
-        // and the tokens are still in cache when they are routed.
-        let fused = plan.gpus >= threads && (plan.gpus % threads == 0 || plan.gpus >= 4 * threads)
+        let pieces = fusedPieces(plan)
         let threads = self.threads
         batch.logits.withUnsafeBufferPointer { logitsBuffer in
             guard let logitBase = logitsBuffer.baseAddress else { return }
@@ -82,8 +79,8 @@ public final class Router {
                                           outputs: outputs, scratch: workerList[worker])
                     }
                 }
-                if fused {
-                    parallelChunks(count: plan.gpus, workers: threads) { worker, range in
+                if let pieces {
+                    parallelChunks(count: plan.gpus, workers: pieces) { worker, range in
                         let tokens = (range.lowerBound * plan.tokensPerGPU)..<(range.upperBound * plan.tokensPerGPU)
                         TokenScan.run(tokens, logits: logits, plan: plan, buffers: buffers, scratch: workerList[worker])
                         routeGPUs(worker, range)
@@ -110,6 +107,18 @@ public final class Router {
             tokenRouting: tokenRouting)
     }
 
+    /// How many pieces of whole GPUs a step goes out in when each piece scans and routes its own
+    /// GPUs in one go, or nil when the GPUs do not split well over the threads.
+    ///
+    /// Stage two for a GPU reads only that GPU's tokens, so a piece needs no join between the
+    /// stages, and its tokens are still in cache when they are routed. Up to four pieces per thread,
+    /// taken by whichever thread is free: with one piece per thread, a thread slowed by other work
+    /// on its core held the whole step back while the other waited.
+    private func fusedPieces(_ plan: StepPlan) -> Int? {
+        guard plan.gpus >= threads && (plan.gpus % threads == 0 || plan.gpus >= 4 * threads) else { return nil }
+        return threads == 1 ? 1 : min(plan.gpus, 4 * threads)
+    }
+
     private func reserve(_ plan: StepPlan) {
         let t = plan.tokens
         choices.reserve(t * plan.topK)
@@ -120,7 +129,8 @@ public final class Router {
         filledFlag.reserve(t)
         dropCount.reserve(t)
         if plan.computeIR { localLogits.reserve(t * plan.expertsPerGPU) }
-        let needed = max(1, min(threads, max(plan.tokens, plan.gpus)))
+        // One scratch per piece of work: a piece may run on any thread.
+        let needed = max(1, fusedPieces(plan) ?? min(threads, max(plan.tokens, plan.gpus)))
         while workers.count < needed { workers.append(WorkerScratch()) }
         for worker in workers { worker.reserve(plan) }
     }

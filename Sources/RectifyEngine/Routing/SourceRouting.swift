@@ -105,8 +105,11 @@ enum SourceRouting {
             FastMath.selectSmallest(bucket, count: count, k: Int(c))
             for i in Int(c)..<count {
                 let t = Int(bucket[i] & 0xFFFF_FFFF)
-                for r in 0..<k where buffers.choices[t &* k &+ r] == Int32(truncatingIfNeeded: x) {
-                    buffers.droppedFlag[t &* k &+ r] = 1
+                // Which of its choices this is, without a branch (the position is unpredictable).
+                for r in 0..<k {
+                    let slot = t &* k &+ r
+                    let hit = buffers.choices[slot] == Int32(truncatingIfNeeded: x)
+                    buffers.droppedFlag[slot] |= unsafeBitCast(hit, to: UInt8.self)
                 }
                 buffers.dropCount[t] &+= 1
             }

@@ -78,10 +78,12 @@ final class WorkerScratch: @unchecked Sendable {
     let keys = ScratchBuffer<UInt64>()
 
     func reserve(_ plan: StepPlan) {
-        topIndex.reserve(plan.rankedChoices)
-        topValue.reserve(plan.rankedChoices)
+        // The lane scan's key lists write all their slots (eight at most), for four rows at once.
+        topIndex.reserve(max(plan.rankedChoices, 32))
+        topValue.reserve(max(plan.rankedChoices, 32))
         laneMaxima.reserve(16)
-        terms.reserve(plan.experts)
+        // Four rows' exponentials: the lane scan takes rows in groups of four.
+        terms.reserve(4 * plan.experts)
         flags.reserve(plan.experts)
         counts.reserve(plan.experts)
         expertFlag.reserve(plan.experts)

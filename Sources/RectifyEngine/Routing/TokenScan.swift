@@ -3,70 +3,157 @@ enum TokenScan {
     static func run(_ range: Range<Int>, logits: SharedPointer<Float>, plan: StepPlan,
                     buffers: TokenBuffers, scratch: WorkerScratch) {
         let e = plan.experts
-        let k = plan.topK
         let ranked = plan.rankedChoices
         let topIndex = scratch.topIndex.base
         let topValue = scratch.topValue.base
-        let laneMaxima = scratch.laneMaxima.base
         let terms = scratch.terms.base
-        let flags = scratch.flags.base
-        let fastLanes = e >= 8 && ranked <= 8
-        let copyLocal = plan.computeIR
-        let n = plan.tokensPerGPU
-        let m = plan.expertsPerGPU
-        for t in range {
-            let row = logits.advanced(by: t * e)
-            var summary: RowSummary
-            if fastLanes {
-                summary = LaneScan.scan(row, count: e, ranked: ranked, terms: terms,
-                                        topIndex: topIndex, topValue: topValue)
-            } else {
-                summary = RowSummary.scan(row, count: e, ranked: ranked, lanes: laneMaxima, terms: terms)
-                RowRanking.insertCandidates(row, count: e, ranked: ranked, bound: summary.bound, flags: flags,
-                                            topIndex: topIndex, topValue: topValue)
+        let writer = TokenWriter(plan: plan, buffers: buffers)
+        var local = LocalExpertCursor(first: range.lowerBound, plan: plan)
+        guard e >= 8 && ranked <= 8 else {
+            for t in range {
+                let row = logits.advanced(by: t * e)
+                let summary = RowSummary.scan(row, count: e, ranked: ranked, lanes: scratch.laneMaxima.base, terms: terms)
+                RowRanking.insertCandidates(row, count: e, ranked: ranked, bound: summary.bound,
+                                            flags: scratch.flags.base, topIndex: topIndex, topValue: topValue)
+                writer.record(token: t, row: row, summary: summary, terms: terms, topIndex: topIndex, topValue: topValue,
+                              local: local.offset(of: t))
             }
-            // The sum used a cheap shift; when logits span too wide a range, redo it from the peak.
-            if !summary.sumIsReliable { summary.resum(row, count: e, shift: topValue[0]) }
-            let shift = summary.shift
-            let inverseSum = 1 / summary.sum
-            buffers.rowShift[t] = shift
-            buffers.rowInverseSum[t] = inverseSum
-            let base = t &* k
-            // The row's exponentials are at hand unless the sum had to be redone from the peak.
-            let termsHold = summary.termsHold
-            for r in 0..<k {
-                let x = topIndex[r]
-                buffers.choices[base &+ r] = x
-                let term = termsHold ? terms[Int(x)] : FastMath.exp(topValue[r] - shift)
-                buffers.choiceProbability[base &+ r] = term * inverseSum
-                buffers.droppedFlag[base &+ r] = 0
-            }
-            if ranked > k {
-                let x = topIndex[k]
-                buffers.nextExpert[t] = x
-                let term = termsHold ? terms[Int(x)] : FastMath.exp(topValue[k] - shift)
-                buffers.nextProbability[t] = term * inverseSum
-            } else {
-                buffers.nextExpert[t] = -1
-                buffers.nextProbability[t] = 0
-            }
-            buffers.irExpert[t] = -1
-            if copyLocal {
-                let source = row + (t / n) &* m
-                let target = buffers.localLogits.advanced(by: t &* m)
-                var i = 0
-                while i &+ 4 <= m {
-                    UnsafeMutableRawPointer(target + i).storeBytes(of: LaneScan.load(source + i), as: SIMD4<Float>.self)
-                    i &+= 4
-                }
-                while i < m {
-                    target[i] = source[i]
-                    i &+= 1
-                }
-            }
-            buffers.dropCount[t] = 0
-            buffers.filledFlag[t] = 0
+            return
         }
+        // Rows in groups of four, each step for every row of the group before the next step: the
+        // steps of one row form a long dependency chain (exponentials, sums and maxima, bound,
+        // candidates), and independent chains side by side keep the processor busy where one row
+        // alone would leave it waiting. (Spelled out per row: as a loop over the group it ran slower.)
+        var t = range.lowerBound
+        while t &+ 4 <= range.upperBound {
+            let row = logits.advanced(by: t * e)
+            let (row1, row2, row3) = (row + e, row + 2 &* e, row + 3 &* e)
+            let (terms1, terms2, terms3) = (terms + e, terms + 2 &* e, terms + 3 &* e)
+            for j in 0..<4 { LaneScan.exponentials(row + j &* e, count: e, into: terms + j &* e) }
+            let s0 = LaneScan.summarize(row, count: e, ranked: ranked, terms: terms)
+            let s1 = LaneScan.summarize(row1, count: e, ranked: ranked, terms: terms1)
+            let s2 = LaneScan.summarize(row2, count: e, ranked: ranked, terms: terms2)
+            let s3 = LaneScan.summarize(row3, count: e, ranked: ranked, terms: terms3)
+            // Each row's ranking goes to its own eight slots.
+            LaneScan.insertCandidates(row, count: e, ranked: ranked, bound: s0.bound,
+                                      topIndex: topIndex, topValue: topValue)
+            LaneScan.insertCandidates(row1, count: e, ranked: ranked, bound: s1.bound,
+                                      topIndex: topIndex + 8, topValue: topValue + 8)
+            LaneScan.insertCandidates(row2, count: e, ranked: ranked, bound: s2.bound,
+                                      topIndex: topIndex + 16, topValue: topValue + 16)
+            LaneScan.insertCandidates(row3, count: e, ranked: ranked, bound: s3.bound,
+                                      topIndex: topIndex + 24, topValue: topValue + 24)
+            writer.record(token: t, row: row, summary: s0, terms: terms, topIndex: topIndex, topValue: topValue,
+                          local: local.offset(of: t))
+            writer.record(token: t &+ 1, row: row1, summary: s1, terms: terms1,
+                          topIndex: topIndex + 8, topValue: topValue + 8, local: local.offset(of: t &+ 1))
+            writer.record(token: t &+ 2, row: row2, summary: s2, terms: terms2,
+                          topIndex: topIndex + 16, topValue: topValue + 16, local: local.offset(of: t &+ 2))
+            writer.record(token: t &+ 3, row: row3, summary: s3, terms: terms3,
+                          topIndex: topIndex + 24, topValue: topValue + 24, local: local.offset(of: t &+ 3))
+            t &+= 4
+        }
+        while t < range.upperBound {
+            let row = logits.advanced(by: t * e)
+            let summary = LaneScan.scan(row, count: e, ranked: ranked, terms: terms, topIndex: topIndex, topValue: topValue)
+            writer.record(token: t, row: row, summary: summary, terms: terms, topIndex: topIndex, topValue: topValue,
+                          local: local.offset(of: t))
+            t &+= 1
+        }
+    }
+}
+
+/// Where a token's own GPU's experts start in its row, for tokens visited in increasing order: one
+/// division for a worker's range rather than one per token (a 64-bit division is slow).
+struct LocalExpertCursor {
+    private let tokensPerGPU: Int
+    private let expertsPerGPU: Int
+    private var nextGPU: Int
+    private var offset: Int
+
+    init(first: Int, plan: StepPlan) {
+        tokensPerGPU = plan.tokensPerGPU
+        expertsPerGPU = plan.expertsPerGPU
+        let gpu = first / plan.tokensPerGPU
+        nextGPU = (gpu + 1) * plan.tokensPerGPU
+        offset = gpu * plan.expertsPerGPU
+    }
+
+    /// The offset for token `t`, at least the previous token asked for.
+    @inline(__always)
+    mutating func offset(of t: Int) -> Int {
+        while t >= nextGPU {
+            nextGPU &+= tokensPerGPU
+            offset &+= expertsPerGPU
+        }
+        return offset
+    }
+}
+
+/// Writes one token's stage-one results from its row summary and ranking.
+struct TokenWriter {
+    let buffers: TokenBuffers
+    let k: Int
+    let ranked: Int
+    let copyLocal: Bool
+    let m: Int
+    let experts: Int
+
+    init(plan: StepPlan, buffers: TokenBuffers) {
+        self.buffers = buffers
+        k = plan.topK
+        ranked = plan.rankedChoices
+        copyLocal = plan.computeIR
+        m = plan.expertsPerGPU
+        experts = plan.experts
+    }
+
+    @inline(__always)
+    func record(token t: Int, row: UnsafeMutablePointer<Float>, summary scanned: RowSummary,
+                terms: UnsafeMutablePointer<Float>, topIndex: UnsafeMutablePointer<Int32>,
+                topValue: UnsafeMutablePointer<Float>, local: Int) {
+        var summary = scanned
+        // The sum used a cheap shift; when logits span too wide a range, redo it from the peak.
+        if !summary.sumIsReliable { summary.resum(row, count: experts, shift: topValue[0]) }
+        let shift = summary.shift
+        let inverseSum = 1 / summary.sum
+        buffers.rowShift[t] = shift
+        buffers.rowInverseSum[t] = inverseSum
+        let base = t &* k
+        // The row's exponentials are at hand unless the sum had to be redone from the peak.
+        let termsHold = summary.termsHold
+        for r in 0..<k {
+            let x = topIndex[r]
+            buffers.choices[base &+ r] = x
+            let term = termsHold ? terms[Int(x)] : FastMath.exp(topValue[r] - shift)
+            buffers.choiceProbability[base &+ r] = term * inverseSum
+            buffers.droppedFlag[base &+ r] = 0
+        }
+        if ranked > k {
+            let x = topIndex[k]
+            buffers.nextExpert[t] = x
+            let term = termsHold ? terms[Int(x)] : FastMath.exp(topValue[k] - shift)
+            buffers.nextProbability[t] = term * inverseSum
+        } else {
+            buffers.nextExpert[t] = -1
+            buffers.nextProbability[t] = 0
+        }
+        buffers.irExpert[t] = -1
+        if copyLocal {
+            let source = row + local
+            let target = buffers.localLogits.advanced(by: t &* m)
+            var i = 0
+            while i &+ 4 <= m {
+                UnsafeMutableRawPointer(target + i).storeBytes(of: LaneScan.load(source + i), as: SIMD4<Float>.self)
+                i &+= 4
+            }
+            while i < m {
+                target[i] = source[i]
+                i &+= 1
+            }
+        }
+        buffers.dropCount[t] = 0
+        buffers.filledFlag[t] = 0
     }
 }
 
@@ -191,6 +278,9 @@ struct RowSummary {
 
     @inline(__always)
     static func larger(_ a: Float, _ b: Float) -> Float { b > a ? b : a }
+
+    @inline(__always)
+    static func smaller(_ a: Float, _ b: Float) -> Float { b < a ? b : a }
 
     static func maximum(_ row: UnsafeMutablePointer<Float>, count e: Int) -> Float {
         var high = -Float.infinity
