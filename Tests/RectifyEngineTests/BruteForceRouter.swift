@@ -1,3 +1,4 @@
+import Testing
 import Foundation
 @testable import RectifyEngine
 
@@ -142,5 +143,26 @@ struct BruteForceRouter {
                 expertFilled: expertFilled, expertIR: expertIR, expertLoad: expertLoad)
         }
         return expected
+    }
+}
+
+
+/// Checks the engine's analysis of `logits` against the brute-force router: every matrix, array
+/// and figure (imbalance to 1e-12, everything else exactly).
+func expectMatchesBruteForce(_ analysis: StepAnalysis, config: RoutingConfig, logits: [Float], _ context: String,
+                             sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let expected = BruteForceRouter(config: config, logits: logits).run()
+    let flat = { (rows: [[Int]]) in rows.joined().map(Int32.init) }
+    #expect(analysis.requestedPerGpuExpert == flat(expected.requested), "\(context)", sourceLocation: sourceLocation)
+    #expect(analysis.keptPerGpuExpert == flat(expected.kept), "\(context)", sourceLocation: sourceLocation)
+    #expect(analysis.filledPerGpuExpert == flat(expected.filled), "\(context)", sourceLocation: sourceLocation)
+    #expect(analysis.irPerExpert.map(Int.init) == expected.irPerExpert, "\(context)", sourceLocation: sourceLocation)
+    for mode in RectifyMode.allCases {
+        var figures = try #require(analysis.figures(mode), sourceLocation: sourceLocation)
+        var wanted = try #require(expected.figures[mode], sourceLocation: sourceLocation)
+        #expect(abs((figures.imbalance ?? -1) - (wanted.imbalance ?? -1)) < 1e-12, "\(context) mode \(mode)",
+                sourceLocation: sourceLocation)
+        (figures.imbalance, wanted.imbalance) = (nil, nil)
+        #expect(figures == wanted, "\(context) mode \(mode)", sourceLocation: sourceLocation)
     }
 }

@@ -54,19 +54,7 @@ import Testing
             let (config, logits) = Self.randomCase(seed: seed, wide: wide)
             let batch = RoutingBatch(step: 0, tokens: config.tokens, experts: config.experts, logits: logits)
             let analysis = try router.route(batch, config: config)
-            let expected = BruteForceRouter(config: config, logits: logits).run()
-            let flat = { (rows: [[Int]]) in rows.joined().map(Int32.init) }
-            #expect(analysis.requestedPerGpuExpert == flat(expected.requested), "seed \(seed) \(config)")
-            #expect(analysis.keptPerGpuExpert == flat(expected.kept), "seed \(seed) \(config)")
-            #expect(analysis.filledPerGpuExpert == flat(expected.filled), "seed \(seed) \(config)")
-            #expect(analysis.irPerExpert.map(Int.init) == expected.irPerExpert, "seed \(seed) \(config)")
-            for mode in RectifyMode.allCases {
-                var figures = try #require(analysis.figures(mode))
-                var wanted = try #require(expected.figures[mode])
-                #expect(abs((figures.imbalance ?? -1) - (wanted.imbalance ?? -1)) < 1e-12)
-                (figures.imbalance, wanted.imbalance) = (nil, nil)
-                #expect(figures == wanted, "seed \(seed) mode \(mode) \(config)")
-            }
+            try expectMatchesBruteForce(analysis, config: config, logits: logits, "seed \(seed) \(config)")
         }
     }
 

@@ -19,18 +19,7 @@ import Testing
             let logits = (0..<(config.tokens * 64)).map { i in dice.float() * 4 + skew[i % 64] }
             let batch = RoutingBatch(step: 0, tokens: config.tokens, experts: 64, logits: logits)
             let analysis = try router.route(batch, config: config)
-            let expected = BruteForceRouter(config: config, logits: logits).run()
-            let flat = { (rows: [[Int]]) in rows.joined().map(Int32.init) }
-            #expect(analysis.requestedPerGpuExpert == flat(expected.requested), "seed \(seed)")
-            #expect(analysis.keptPerGpuExpert == flat(expected.kept), "seed \(seed)")
-            #expect(analysis.filledPerGpuExpert == flat(expected.filled), "seed \(seed)")
-            #expect(analysis.irPerExpert.map(Int.init) == expected.irPerExpert, "seed \(seed)")
-            for mode in RectifyMode.allCases {
-                var figures = try #require(analysis.figures(mode))
-                var wanted = try #require(expected.figures[mode])
-                (figures.imbalance, wanted.imbalance) = (nil, nil)
-                #expect(figures == wanted, "seed \(seed) mode \(mode) \(config)")
-            }
+            try expectMatchesBruteForce(analysis, config: config, logits: logits, "seed \(seed) \(config)")
         }
     }
 }
