@@ -395,6 +395,36 @@ class FollowTest(unittest.TestCase):
         self.assertEqual(out, "")
         self.assertIn("stopped by SIGTERM before a complete step arrived", err)
 
+    def test_jsonl_streams_each_step_as_it_is_routed(self):
+        """``--format jsonl`` writes a step's lines when it is routed, before the run ends."""
+        writer = self.writer()
+        proc = subprocess.Popen(
+            [self.bin, "run", "--follow", self.capture, "--idle-timeout", "2", "--format", "jsonl",
+             "--mode", "vanilla,ir+fr"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.procs.append(proc)
+        writer.write_steps([0], gap=0)
+        header = json.loads(proc.stdout.readline())
+        self.assertIsNone(header["config"]["steps"])
+        first = [json.loads(proc.stdout.readline()) for _ in range(2)]
+        # Both lines of step 0 arrived while the follower is still running.
+        self.assertIsNone(proc.poll())
+        self.assertEqual([line["mode"] for line in first], ["vanilla", "ir+fr"])
+        self.assertEqual(first[0]["follow"]["captureStep"], 0)
+        writer.write_steps([1, 2], gap=0.5)
+        out, err = proc.communicate(timeout=WAIT)
+        self.assertEqual(proc.returncode, 0, err)
+        lines = [json.loads(line) for line in out.splitlines()]
+        steps = [line for line in lines if "step" in line]
+        self.assertEqual([line["follow"]["captureStep"] for line in steps if line["mode"] == "vanilla"], [1, 2])
+        follow = [line["follow"] for line in lines if "follow" in line and "mode" not in line]
+        self.assertEqual(len(follow), 1)
+        self.assertEqual(follow[0]["routed"], 3)
+        self.assertEqual(follow[0]["stoppedBy"], "--idle-timeout")
+        totals = [line for line in lines if "total" in line]
+        self.assertEqual([t["mode"] for t in totals], ["vanilla", "ir+fr"])
+        self.assertEqual(totals[0]["total"]["steps"], 3)
+
 
 if __name__ == "__main__":
     unittest.main()

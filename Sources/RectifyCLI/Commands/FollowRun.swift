@@ -3,17 +3,19 @@ import RectifyEngine
 
 /// `rectify run --follow DIR`: routes a capture's steps as a live job writes them, until enough
 /// steps, an idle spell or a stop signal, then reports like any run plus where each step came from.
+/// With `stream`, JSONL lines are written as steps are routed instead (see `RunReport.streamHeader`).
 enum FollowRun {
     /// How often an idle follower looks for new steps.
     static let pollInterval = 0.1
 
     static func route(preset: Preset, modes: [RectifyMode], steps limit: Int?, idleTimeout: Double?, detail: Bool,
-                      threads: Int?, stop: StopRequest) throws(CLIError) -> RunReport {
+                      threads: Int?, stop: StopRequest, stream: Bool = false) throws(CLIError) -> RunReport {
         let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let source: any BatchSource
         do { source = try preset.makeSource(threads: workers) } catch { throw .runtime(error.description) }
         let router = Router(threads: workers)
         var report = RunReport(preset: preset, modes: modes, requestedSteps: limit ?? 0)
+        if stream, !StandardStreams.writeOutput(report.streamHeader()) { throw .runtime("cannot write output") }
         var lastArrival = Date()
         var skippedSoFar = 0
         while true {
@@ -45,6 +47,9 @@ enum FollowRun {
                     captureStep: status.lastStep ?? -1, session: status.lastSession ?? "",
                     lag: status.lag(now: lastArrival.timeIntervalSince1970) ?? 0, skippedBefore: status.skipped - skippedSoFar))
                 skippedSoFar = status.skipped
+            }
+            if stream, !StandardStreams.writeOutput(report.streamLatestStep(detail: detail)) {
+                throw .runtime("cannot write output")
             }
         }
         report.followStatus = source.follow

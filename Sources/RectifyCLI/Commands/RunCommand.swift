@@ -23,7 +23,10 @@ enum RunCommand {
         for traces), stepTime (seconds, cost model with its default parameters) and usefulTokensPerSecond.
         With --follow the run ends after --steps routed steps, after --idle-timeout without a new step,
         or at Ctrl+C, SIGTERM or SIGHUP; it then prints everything routed (exit 0), with a "follow"
-        section (JSON) or line (table) saying how many steps were routed, skipped and rejected.
+        section (JSON) or line (table) saying how many steps were routed, skipped and rejected. With
+        --format jsonl it streams instead: the config line (steps null), each routed step's lines as it
+        is routed (with a "follow" object: captureStep, session, lag, skippedBefore), then the follow
+        summary and the totals.
         Exit status: 0 success, 2 usage or invalid input, 1 runtime error; on error nothing is written to
         standard output.
         """)
@@ -51,8 +54,9 @@ enum RunCommand {
         let report: RunReport
         if let stop, case .trace(let trace) = preset.workload, trace.follow {
             report = try FollowRun.route(preset: preset, modes: modes, steps: steps, idleTimeout: idleTimeout,
-                                         detail: args.flag("detail"), threads: threads, stop: stop)
+                                         detail: args.flag("detail"), threads: threads, stop: stop, stream: format == .jsonl)
             if let summary = report.followSummary() { StandardStreams.writeError("rectify: " + summary) }
+            if format == .jsonl { return report.streamFooter() }
         } else {
             report = try route(preset: preset, modes: modes, steps: steps ?? 10, detail: args.flag("detail"), threads: threads)
         }

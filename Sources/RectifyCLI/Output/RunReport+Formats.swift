@@ -71,17 +71,52 @@ extension RunReport {
     private func jsonLines(detail: Bool) -> String {
         var lines = [JSONWriter.write(.object([("config", config())]))]
         if let follow = followJSON() { lines.append(JSONWriter.write(.object([("follow", follow)]))) }
-        for run in runs {
-            for (i, figures) in run.steps.enumerated() {
-                guard case .object(let members) = FiguresJSON.step(figures, estimate: run.estimate(i),
-                                                                    detail: detail ? run.details[i] : nil) else { continue }
-                lines.append(JSONWriter.write(.object([("mode", .string(run.mode.rawValue))] + members)))
-            }
+        for index in runs.indices {
+            for step in runs[index].steps.indices { lines.append(stepLine(run: index, step: step, detail: detail)) }
         }
-        for run in runs {
-            lines.append(JSONWriter.write(.object([("mode", .string(run.mode.rawValue)), ("total", FiguresJSON.total(run))])))
+        return (lines + totalLines()).joined(separator: "\n") + "\n"
+    }
+
+    /// `{"mode": ..., step fields...}`, plus where the step came from when following.
+    private func stepLine(run index: Int, step: Int, detail: Bool, origin: FollowedStep? = nil) -> String {
+        let run = runs[index]
+        guard case .object(let members) = FiguresJSON.step(run.steps[step], estimate: run.estimate(step),
+                                                            detail: detail ? run.details[step] : nil) else { return "" }
+        var line: [(key: String, value: JSONValue)] = [("mode", .string(run.mode.rawValue))] + members
+        if let origin {
+            line.append(("follow", .object([("captureStep", .int(origin.captureStep)), ("session", .string(origin.session)),
+                                             ("lag", .double(origin.lag)), ("skippedBefore", .int(origin.skippedBefore))])))
         }
-        return lines.joined(separator: "\n") + "\n"
+        return JSONWriter.write(.object(line))
+    }
+
+    private func totalLines() -> [String] {
+        runs.map { run in JSONWriter.write(.object([("mode", .string(run.mode.rawValue)), ("total", FiguresJSON.total(run))])) }
+    }
+
+    // MARK: Streaming (`run --follow --format jsonl`)
+
+    /// The first line of a streamed follow: the configuration, `steps` null until the end.
+    func streamHeader() -> String {
+        guard case .object(var members) = config() else { return "" }
+        if let index = members.firstIndex(where: { $0.key == "steps" }) { members[index].value = .null }
+        return JSONWriter.write(.object([("config", .object(members))])) + "\n"
+    }
+
+    /// The lines of the latest recorded step, one per mode, each with its origin in the capture.
+    func streamLatestStep(detail: Bool) -> String {
+        guard let step = runs.first.map({ $0.steps.count - 1 }), step >= 0 else { return "" }
+        return runs.indices.map { stepLine(run: $0, step: step, detail: detail, origin: followed.last) }
+            .joined(separator: "\n") + "\n"
+    }
+
+    /// The last lines: what following did (without the per-step list, already streamed), then totals.
+    func streamFooter() -> String {
+        var lines: [String] = []
+        if case .object(let members)? = followJSON() {
+            lines.append(JSONWriter.write(.object([("follow", .object(members.filter { $0.key != "steps" }))])))
+        }
+        return (lines + totalLines()).joined(separator: "\n") + "\n"
     }
 
     static let csvColumns = ["mode", "step", "capacity", "requested", "kept", "dropped", "recovered", "unrecovered",
