@@ -47,12 +47,8 @@ extension StepWork {
         if mode.usesFR {
             for i in 0..<pairs { real[i] += Int(analysis.filledPerGpuExpert[i]) }
         }
-        self.init(gpus: config.gpus, experts: config.experts,
-                  sentPerGpuExpert: [Int](repeating: analysis.capacity, count: pairs), realPerGpuExpert: real,
-                  realCrossGPU: figures.crossGPU,
-                  bufferRows: [Int](repeating: config.expertsPerGPU * config.gpus * analysis.capacity, count: config.gpus),
-                  localRows: StepFigures.perGPU(figures.expertIR, gpus: config.gpus),
-                  usefulTokens: figures.coveredTokens)
+        self.init(figures: figures, config: config)
+        realPerGpuExpert = real
     }
 
     /// A rectify mode from its summed figures only (no per-pair matrices, e.g. a stored snapshot):
