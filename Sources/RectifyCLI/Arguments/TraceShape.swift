@@ -66,7 +66,7 @@ struct TraceShape {
                     FileHandle.standardError.write(Data("rectify: waiting for a complete step in \(path) (\(reason)); Ctrl+C stops\n".utf8))
                     said = reason
                 }
-                Thread.sleep(forTimeInterval: 0.2)
+                Thread.sleep(forTimeInterval: FollowSource.pollInterval)
             }
         }
     }

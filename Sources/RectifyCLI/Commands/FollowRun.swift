@@ -5,9 +5,6 @@ import RectifyEngine
 /// steps, an idle spell or a stop signal, then reports like any run plus where each step came from.
 /// With `stream`, JSONL lines are written as steps are routed instead (see `RunReport.streamHeader`).
 enum FollowRun {
-    /// How often an idle follower looks for new steps.
-    static let pollInterval = 0.1
-
     static func route(preset: Preset, modes: [RectifyMode], steps limit: Int?, idleTimeout: Double?, detail: Bool,
                       threads: Int?, stop: StopRequest, stream: Bool = false) throws(CLIError) -> RunReport {
         let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
@@ -34,7 +31,7 @@ enum FollowRun {
                     report.stoppedBy = "--idle-timeout"
                     break
                 }
-                Thread.sleep(forTimeInterval: pollInterval)
+                Thread.sleep(forTimeInterval: FollowSource.pollInterval)
                 continue
             }
             lastArrival = Date()

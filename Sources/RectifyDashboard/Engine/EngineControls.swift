@@ -28,7 +28,7 @@ struct EngineControls: Sendable {
     /// Mirrors the core: a followed capture had nothing new at the last look.
     var coreWaiting = false
     /// How long a follower waits before looking for a new step again.
-    static let followPollNanoseconds: UInt64 = 100_000_000
+    static let followPollNanoseconds = UInt64(FollowSource.pollInterval * 1e9)
 
     /// One batch of work for the engine thread: changes to apply, whether to route a batch.
     struct Job: Sendable {

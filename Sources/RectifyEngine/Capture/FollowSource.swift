@@ -8,6 +8,9 @@ import Foundation
 /// again, replacing files) is followed too. A missing folder, a paused writer or a bad step never
 /// ends the stream: `nextBatch` returns `nil` ("nothing new yet") and `status` says why.
 public final class FollowSource: BatchSource {
+    /// How often a follower with nothing new looks again, in seconds (the dashboard and `run`).
+    public static let pollInterval = 0.1
+
     public let path: String
     /// The shape fixed by the first complete step; later steps of another shape are refused.
     public let tokens: Int
