@@ -155,8 +155,9 @@ struct RunCaptureTests {
         #expect(captured.last == 12)
         #expect(follow.int("rejected") == 0)
         #expect(follow.int("routed")! + follow.int("skipped")! == 13)
+        // Replay exactly the followed steps (run's default --steps is 10; the follower may route more).
         let expected = try Self.document(runOutput(["--trace", try capture.merged(steps: captured), "--gpus", "2", "--top-k", "3",
-                                                    "--format", "json", "--mode", "vanilla"]))
+                                                    "--steps", String(captured.count), "--format", "json", "--mode", "vanilla"]))
         let followedRuns = try #require(document.objects("runs"))
         let expectedRuns = try #require(expected.objects("runs"))
         let followedSteps = try #require(followedRuns[0].objects("steps"))
