@@ -115,4 +115,74 @@ struct FollowSourceTests {
         #expect(try source.nextBatch() != nil)
         #expect(source.status.lastStep == 1)
     }
+
+    @Test("an unreadable sidecar mended in place (same file, new contents) is read again")
+    func mendedInPlace() throws {
+        let fixture = try CaptureFixture()
+        defer { fixture.remove() }
+        try Self.step(fixture, 0, writtenAt: 100)
+        let source = try Self.open(fixture)
+        _ = try source.nextBatch()
+        try Self.step(fixture, 1, writtenAt: 101)
+        let sidecar = fixture.folder(layer: 0) + "/step-00000001.rank-00001.json"
+        let good = try Data(contentsOf: URL(fileURLWithPath: sidecar))
+        let handle = try #require(FileHandle(forUpdatingAtPath: sidecar))
+        try handle.truncate(atOffset: 5)
+        #expect(try source.nextBatch() == nil)
+        #expect(source.status.problem?.hasPrefix(sidecar + ": invalid JSON") == true)
+        try handle.seek(toOffset: 0)
+        handle.write(good)
+        try handle.close()
+        #expect(try source.nextBatch() != nil)
+        #expect(source.status.lastStep == 1 && source.status.problem == nil)
+    }
+
+    @Test("a shard deleted before its step is complete is forgotten; the step waits for it again")
+    func deletedShard() throws {
+        let fixture = try CaptureFixture()
+        defer { fixture.remove() }
+        try Self.step(fixture, 0, writtenAt: 100)
+        let source = try Self.open(fixture)
+        _ = try source.nextBatch()
+        let rank0 = CaptureFixture.logits(step: 1, rank: 0, tokens: 3, experts: 4)
+        let rank1 = CaptureFixture.logits(step: 1, rank: 1, tokens: 3, experts: 4)
+        try fixture.writeShard(rank0, experts: 4, sidecar: CaptureFixture.sidecar(step: 1, rank: 0, worldSize: 2, tokens: 3, experts: 4))
+        #expect(try source.nextBatch() == nil)
+        try FileManager.default.removeItem(atPath: fixture.folder(layer: 0) + "/" + CaptureFixture.stem(step: 1, rank: 0) + ".json")
+        #expect(try source.nextBatch() == nil)
+        try fixture.writeShard(rank1, experts: 4, sidecar: CaptureFixture.sidecar(step: 1, rank: 1, worldSize: 2, tokens: 3, experts: 4))
+        #expect(try source.nextBatch() == nil, "rank 0 was deleted: step 1 is not complete")
+        try fixture.writeShard(rank0, experts: 4, sidecar: CaptureFixture.sidecar(step: 1, rank: 0, worldSize: 2, tokens: 3, experts: 4))
+        let batch = try #require(try source.nextBatch())
+        #expect(batch.logits == rank0 + rank1 && source.status.lastStep == 1 && source.status.routed == 2)
+    }
+
+    @Test("the watcher lists the folder when it changed, parses only new and replaced sidecars, reports the ones gone")
+    func watcherChanges() throws {
+        let fixture = try CaptureFixture()
+        defer { fixture.remove() }
+        for step in 0..<3 { try Self.step(fixture, step, writtenAt: 100 + Double(step)) }
+        let folder = fixture.folder(layer: 0)
+        let watcher = SidecarWatcher(folder: folder)
+        let first = try #require(watcher.poll { _ in })
+        #expect(first.sidecars.count == 6 && first.gone.isEmpty && first.freshProblems.isEmpty)
+        let idle = try #require(watcher.poll { _ in })
+        #expect(idle.sidecars.isEmpty && idle.gone.isEmpty)
+        #expect(watcher.listings == 1, "an unchanged folder is not listed again within a second")
+        Thread.sleep(forTimeInterval: 1.05)
+        _ = watcher.poll { _ in }
+        #expect(watcher.listings == 2, "but at least once a second")
+        try Self.step(fixture, 1, session: "s2", writtenAt: 200)
+        let replaced = try #require(watcher.poll { _ in })
+        #expect(Set(replaced.sidecars.map(\.path)) == Set(replaced.gone) && replaced.gone.count == 2)
+        #expect(replaced.sidecars.allSatisfy { $0.session == "s2" })
+        let removed = folder + "/" + CaptureFixture.stem(step: 2, rank: 0) + ".json"
+        try FileManager.default.removeItem(atPath: removed)
+        let afterDelete = try #require(watcher.poll { _ in })
+        #expect(afterDelete.sidecars.isEmpty && afterDelete.gone == [removed])
+        try FileManager.default.removeItem(atPath: fixture.path)
+        #expect(watcher.poll { _ in } == nil)
+        try Self.step(fixture, 4, writtenAt: 300)
+        #expect(try #require(watcher.poll { _ in }).sidecars.count == 2, "a folder made again is new from scratch")
+    }
 }

@@ -24,6 +24,9 @@ public final class FollowSource: BatchSource {
     private let layer: CaptureLayerFolder
     private let watcher: SidecarWatcher
     private var seen: Set<StepKey> = []
+    /// Readable sidecars of steps not yet routed or passed over, by path: steps being written,
+    /// and shards that never made a complete step.
+    private var pending: [String: CaptureSidecar] = [:]
     private var stepNumber = 0
 
     /// What opening found: a source, or why it must wait (no folder, no complete step yet).
@@ -41,17 +44,17 @@ public final class FollowSource: BatchSource {
         let layer: CaptureLayerFolder
         do { layer = try directory.layer(selector) } catch { return .waiting(error.description) }
         let watcher = SidecarWatcher(folder: layer.path)
-        guard let polled = watcher.poll(check: layer.check) else { return .waiting("\(layer.path): not found") }
-        let steps = CaptureSteps(polled.sidecars)
+        guard let changes = watcher.poll(check: layer.check) else { return .waiting("\(layer.path): not found") }
+        let steps = CaptureSteps(changes.sidecars)
         guard let newest = steps.complete.max(by: { ($0.completedAt, $0.step) < ($1.completedAt, $1.step) }) else {
-            let why = polled.freshProblems.first?.description ?? steps.problems.first.map { "\(layer.path): \($0)" }
+            let why = changes.freshProblems.first?.description ?? steps.problems.first.map { "\(layer.path): \($0)" }
                 ?? "\(layer.path): no complete step yet"
             return .waiting(why)
         }
-        return .ready(FollowSource(path: path, layer: layer, watcher: watcher, shape: newest))
+        return .ready(FollowSource(path: path, layer: layer, watcher: watcher, shape: newest, sidecars: changes.sidecars))
     }
 
-    private init(path: String, layer: CaptureLayerFolder, watcher: SidecarWatcher, shape: CaptureStep) {
+    private init(path: String, layer: CaptureLayerFolder, watcher: SidecarWatcher, shape: CaptureStep, sidecars: [CaptureSidecar]) {
         self.path = path
         self.layer = layer
         self.watcher = watcher
@@ -61,21 +64,25 @@ public final class FollowSource: BatchSource {
         worldSize = shape.worldSize
         status = FollowStatus(path: path, layer: layer.index, layerName: shape.layerName)
         label = "follow \(path) layer \(layer.index) (\(shape.layerName))"
+        for sidecar in sidecars { pending[sidecar.path] = sidecar }
     }
 
     public func nextBatch() throws(WorkloadError) -> RoutingBatch? {
-        guard let polled = watcher.poll(check: layer.check) else {
+        guard let changes = watcher.poll(check: layer.check) else {
+            pending.removeAll()
             status.problem = "\(layer.path): not found; waiting for the writer"
             return nil
         }
-        if let problem = polled.freshProblems.last { status.problem = problem.description }
-        let fresh = CaptureSteps(polled.sidecars).complete.filter { !seen.contains(key($0)) }
+        if let problem = changes.freshProblems.last { status.problem = problem.description }
+        for path in changes.gone { pending[path] = nil }
+        for sidecar in changes.sidecars where !seen.contains(key(sidecar)) { pending[sidecar.path] = sidecar }
+        let fresh = CaptureSteps(Array(pending.values)).complete
         guard let newest = fresh.max(by: { ($0.completedAt, $0.step) < ($1.completedAt, $1.step) }) else { return nil }
         for step in fresh where key(step) != key(newest) {
-            seen.insert(key(step))
+            markSeen(step)
             status.skipped += 1
         }
-        seen.insert(key(newest))
+        markSeen(newest)
         guard newest.tokens == tokens, newest.experts == experts else {
             refuse("\(newest.shards[0].path): step \(newest.step) has \(newest.tokens) tokens x \(newest.experts) experts; "
                    + "following \(tokens) x \(experts)")
@@ -87,7 +94,7 @@ public final class FollowSource: BatchSource {
             return nil
         }
         guard watcher.unchanged(newest.shards) else {
-            // Replaced while being read: read it again at the next call.
+            // Replaced while being read: the watcher reports the new files at the next call.
             seen.remove(key(newest))
             return nil
         }
@@ -108,5 +115,12 @@ public final class FollowSource: BatchSource {
         status.problem = problem
     }
 
+    /// A routed or passed-over step leaves the pending sidecars for good.
+    private func markSeen(_ step: CaptureStep) {
+        seen.insert(key(step))
+        for shard in step.shards { pending[shard.path] = nil }
+    }
+
     private func key(_ step: CaptureStep) -> StepKey { StepKey(session: step.session, step: step.step) }
+    private func key(_ sidecar: CaptureSidecar) -> StepKey { StepKey(session: sidecar.session, step: sidecar.step) }
 }

@@ -1,47 +1,104 @@
 import Foundation
 
-/// Keeps the sidecars of one layer folder current while a writer adds and replaces them.
+/// Tells a follower which sidecars of one layer folder appeared, changed or went away.
 ///
-/// Polled several times a second, so only sidecars that are new or changed (by inode, size and
-/// modification time: a restarted writer replaces files under the same names) are parsed again.
+/// Polled ten times a second over folders that grow to tens of thousands of files, so most polls
+/// cost one `stat` of the folder: adding, renaming or deleting a file changes the folder's
+/// modification time, and the folder is listed again only then (and at least once a second, in
+/// case two changes fell in one tick of the file system's clock, and at every poll while a
+/// sidecar is unreadable: it may be mended in place). Writers rename a new file over the old name
+/// (docs/capture-format.md), which gives it a new inode, so the listing's inode tells a known
+/// file from a replaced one: only new names, unreadable sidecars and file systems that list no
+/// inodes cost a `stat` each, and only new or replaced sidecars are parsed.
 final class SidecarWatcher {
     let folder: String
-    private var entries: [String: Entry] = [:]
+    /// How long an unchanged-looking folder goes without being listed.
+    static let relistInterval: Duration = .seconds(1)
+    private var known: [String: KnownFile] = [:]
+    private var unreadable = 0
+    /// The folder as it was just before the last listing, and when that was.
+    private var listed: (folder: Fingerprint, at: ContinuousClock.Instant)?
+    /// Listings so far (the tests check that unchanged folders are not listed).
+    private(set) var listings = 0
 
-    private struct Entry {
+    /// What a poll found since the previous one.
+    struct Changes {
+        /// Readable sidecars that are new or replaced.
+        var sidecars: [CaptureSidecar] = []
+        /// Paths whose earlier sidecar is gone: deleted, replaced, or now unreadable.
+        var gone: [String] = []
+        /// Errors of sidecars found unreadable in this poll.
+        var freshProblems: [WorkloadError] = []
+    }
+
+    /// A file as it was when parsed (plain values: polls copy these by the thousand).
+    private struct KnownFile {
+        /// From the listing; 0 when the file system gives none.
+        let listedInode: UInt64
         let fingerprint: Fingerprint
-        let result: Result<CaptureSidecar, WorkloadError>
+        let readable: Bool
+
+        func isCurrent(listedInode listed: UInt64, path: String) -> Bool {
+            if readable, listed != 0, listed == listedInode { return true }
+            return listed == listedInode && Fingerprint(path: path) == fingerprint
+        }
     }
 
     init(folder: String) { self.folder = folder }
 
-    /// The folder's readable sidecars now, and the errors of the unreadable ones (new ones first
-    /// seen in this call are in `freshProblems`); `nil` when the folder does not exist.
-    func poll(check: (CaptureSidecar) throws(WorkloadError) -> Void) -> (sidecars: [CaptureSidecar], freshProblems: [WorkloadError])? {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-            entries.removeAll()
-            return nil
+    /// The changes since the previous poll (at the first, every sidecar is new); `nil` when the
+    /// folder does not exist (then every known sidecar is forgotten).
+    func poll(check: (CaptureSidecar) throws(WorkloadError) -> Void) -> Changes? {
+        let now = ContinuousClock.now
+        guard let folderNow = Fingerprint(path: folder) else { return vanished() }
+        if unreadable == 0, let listed, listed.folder == folderNow, now - listed.at < Self.relistInterval {
+            return Changes()
         }
-        var next: [String: Entry] = [:]
-        var fresh: [WorkloadError] = []
-        for name in names where name.hasSuffix(".json") && !name.hasPrefix(".") {
-            let path = folder + "/" + name
-            guard let fingerprint = Fingerprint(path: path) else { continue }
-            if let known = entries[name], known.fingerprint == fingerprint {
-                next[name] = known
-                continue
+        guard let listing = FolderListing(path: folder) else { return vanished() }
+        listed = (folderNow, now)
+        listings += 1
+        var changes = Changes()
+        let knownBefore = known.count
+        var stillListed = 0
+        for item in listing.entries where item.name.hasSuffix(".json") && !item.name.hasPrefix(".") {
+            let path = folder + "/" + item.name
+            if let file = known[item.name] {
+                stillListed += 1
+                if file.isCurrent(listedInode: item.inode, path: path) { continue }
+                forget(item.name, file, path: path, into: &changes)
             }
-            let result = Result { () throws(WorkloadError) -> CaptureSidecar in
+            guard let fingerprint = Fingerprint(path: path) else { continue }
+            do throws(WorkloadError) {
                 let sidecar = try CaptureSidecar(path: path)
                 try check(sidecar)
-                return sidecar
+                changes.sidecars.append(sidecar)
+                known[item.name] = KnownFile(listedInode: item.inode, fingerprint: fingerprint, readable: true)
+            } catch {
+                changes.freshProblems.append(error)
+                known[item.name] = KnownFile(listedInode: item.inode, fingerprint: fingerprint, readable: false)
+                unreadable += 1
             }
-            if case .failure(let error) = result { fresh.append(error) }
-            next[name] = Entry(fingerprint: fingerprint, result: result)
         }
-        entries = next
-        let sidecars = entries.values.compactMap { try? $0.result.get() }
-        return (sidecars, fresh)
+        if stillListed < knownBefore {
+            let names = Set(listing.entries.map(\.name))
+            for (name, file) in known where !names.contains(name) {
+                forget(name, file, path: folder + "/" + name, into: &changes)
+            }
+        }
+        return changes
+    }
+
+    /// The folder is gone: everything known about it is forgotten.
+    private func vanished() -> Changes? {
+        known.removeAll()
+        unreadable = 0
+        listed = nil
+        return nil
+    }
+
+    private func forget(_ name: String, _ file: KnownFile, path: String, into changes: inout Changes) {
+        known[name] = nil
+        if file.readable { changes.gone.append(path) } else { unreadable -= 1 }
     }
 
     /// Whether the sidecars are still the files that were read (a writer may replace a step
@@ -49,8 +106,8 @@ final class SidecarWatcher {
     func unchanged(_ sidecars: [CaptureSidecar]) -> Bool {
         sidecars.allSatisfy { sidecar in
             let name = URL(fileURLWithPath: sidecar.path).lastPathComponent
-            guard let known = entries[name] else { return false }
-            return Fingerprint(path: sidecar.path) == known.fingerprint
+            guard let file = known[name] else { return false }
+            return Fingerprint(path: sidecar.path) == file.fingerprint
         }
     }
 }
