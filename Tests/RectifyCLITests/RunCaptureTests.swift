@@ -141,12 +141,12 @@ struct RunCaptureTests {
         let capture = try Capture(steps: 1)
         let writer = Thread {
             for step in 1...12 {
-                Thread.sleep(forTimeInterval: 0.05)
+                Thread.sleep(forTimeInterval: 0.15)
                 try? capture.write(step: step, writtenAt: Date().timeIntervalSince1970)
             }
         }
         writer.start()
-        let document = try Self.document(runOutput(["--follow", capture.path, "--idle-timeout", "1", "--format", "json", "--mode", "vanilla"]))
+        let document = try Self.document(runOutput(["--follow", capture.path, "--idle-timeout", "5", "--format", "json", "--mode", "vanilla"]))
         let follow = try #require(document.object("follow"))
         let steps = try #require(follow.objects("steps"))
         let captured = steps.compactMap { $0.int("captureStep") }

@@ -43,7 +43,8 @@ struct FollowEndToEndTests {
         let writer = Writer(folder: root + "/capture")
         try writer.write(step: 0, session: "first")
         let command = "exec " + [rectify, "dash", "--follow", writer.folder].map(TmuxSession.shellQuote).joined(separator: " ")
-        let tmux = try await TmuxSession(command: command, width: 200, height: 40)
+        // The status line holds the folder path, the rate and the problem: ~200 columns with TMPDIR=/tmp.
+        let tmux = try await TmuxSession(command: command, width: 320, height: 40)
         defer { tmux.kill() }
         let source = "follow \(writer.folder) L0"
         try await tmux.waitFor(source + "  step 0  lag ", timeout: .seconds(20))

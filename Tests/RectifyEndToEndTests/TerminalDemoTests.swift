@@ -99,7 +99,11 @@ struct TerminalDemoTmuxTests {
         try await tmux.waitFor("size: 80x24")
         for (width, height) in [(100, 30), (40, 10), (80, 24)] {
             try await tmux.resize(width: width, height: height)
-            let screen = try await tmux.waitFor("size: \(width)x\(height)")
+            // Wait for the whole frame: a capture can land before its last rows are drawn.
+            let screen = try await tmux.waitUntil("the frame at \(width)x\(height)") { text in
+                let rows = text.components(separatedBy: "\n")
+                return text.contains("size: \(width)x\(height)") && rows.count >= height && rows[height - 1].hasSuffix("┘")
+            }
             let lines = screen.components(separatedBy: "\n")
             #expect(lines.first == "┌" + String(repeating: "─", count: width - 2) + "┐", "\(screen)")
             #expect(lines.count >= height && lines[height - 1].hasSuffix("┘"), "\(screen)")

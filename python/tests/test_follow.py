@@ -134,11 +134,19 @@ class FollowTest(unittest.TestCase):
         return writer
 
     def start_follow(self, *args, idle=IDLE):
+        """Starts ``rectify run --follow``. Before anything is written it returns only once the
+        follower says it is waiting: it is then polling, however slowly the machine started it,
+        so the tests' writers never race its start-up."""
+        waits = not os.path.exists(self.capture)
         proc = subprocess.Popen(
             [self.bin, "run", "--follow", self.capture, "--idle-timeout", str(idle),
              "--format", "json", "--detail", *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.procs.append(proc)
+        proc.first_line = ""
+        if waits:
+            proc.first_line = proc.stderr.readline()
+            self.assertIn("waiting for a complete step", proc.first_line)
         return proc
 
     def finish(self, proc):
@@ -148,7 +156,8 @@ class FollowTest(unittest.TestCase):
         except subprocess.TimeoutExpired:
             proc.kill()
             out, err = proc.communicate()
-            self.fail(f"rectify --follow did not stop within {WAIT} s; stderr:\n{err}")
+            self.fail(f"rectify --follow did not stop within {WAIT} s; stderr:\n{proc.first_line}{err}")
+        err = proc.first_line + err
         self.assertEqual(proc.returncode, 0, f"rectify --follow exited {proc.returncode}; stderr:\n{err}")
         try:
             report = json.loads(out)
@@ -260,10 +269,10 @@ class FollowTest(unittest.TestCase):
         proc = self.start_follow()
         first.write_steps(range(5), gap=0.1)
         first.close()
-        time.sleep(1.0)                 # step 4 stays the newest for ten polls: it is routed
+        time.sleep(1.5)                 # step 4 stays the newest for 15 polls: it is routed
         second = self.writer()          # a restarted job: a new session, steps from 0 again
         self.assertNotEqual(first.session, second.session)
-        second.write_steps(range(4), gap=0.15)
+        second.write_steps(range(4), gap=0.5)
         report, err = self.finish(proc)
         follow = self.check_report_shape(report)
         self.assertEqual(follow["rejected"], 0, follow["lastProblem"])
@@ -340,10 +349,13 @@ class FollowTest(unittest.TestCase):
         writer = self.writer()
         proc = self.start_follow()
         writer.write_steps(range(3), gap=0.1)
+        # The follower takes its shape from the first step it opens: give a slow starter a second
+        # to open a good one before step 3 (another token count) is written.
+        time.sleep(1.0)
         # Each bad step stays the newest for a second (ten polls), so it is read, not skipped.
         writer.write(3, seq=SEQ // 2)            # another token count: refused
         time.sleep(1.0)
-        writer.write_steps([4], gap=0.3)
+        writer.write_steps([4], gap=1.0)         # the newest for a second too, so it is routed
         writer.write(5, nan=True)                # a NaN logit, as the model produced it
         time.sleep(1.0)
         report, err = self.finish(proc)
@@ -383,12 +395,8 @@ class FollowTest(unittest.TestCase):
 
     def test_signal_before_the_first_step_ends_cleanly(self):
         """A signal while waiting for the first complete step: exit 1, one line naming it."""
-        proc = self.start_follow(idle=60)
-        deadline = time.monotonic() + WAIT
-        # Wait until it says it is waiting, so the signal lands in the wait.
-        line = proc.stderr.readline()
-        self.assertIn("waiting for a complete step", line)
-        self.assertLess(time.monotonic(), deadline)
+        proc = self.start_follow(idle=60)   # returns once it says it is waiting: the signal lands in the wait
+        self.assertIn("waiting for a complete step", proc.first_line)
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=WAIT)
         self.assertEqual(proc.returncode, 1, err)
@@ -411,12 +419,15 @@ class FollowTest(unittest.TestCase):
         self.assertIsNone(proc.poll())
         self.assertEqual([line["mode"] for line in first], ["vanilla", "ir+fr"])
         self.assertEqual(first[0]["follow"]["captureStep"], 0)
-        writer.write_steps([1, 2], gap=0.5)
+        for step in (1, 2):
+            # Write the next step only once this one is streamed: a follower that is slow to
+            # poll would otherwise see only the newest and skip this one.
+            writer.write(step)
+            routed = [json.loads(proc.stdout.readline()) for _ in range(2)]
+            self.assertEqual([line["follow"]["captureStep"] for line in routed], [step, step])
         out, err = proc.communicate(timeout=WAIT)
         self.assertEqual(proc.returncode, 0, err)
         lines = [json.loads(line) for line in out.splitlines()]
-        steps = [line for line in lines if "step" in line]
-        self.assertEqual([line["follow"]["captureStep"] for line in steps if line["mode"] == "vanilla"], [1, 2])
         follow = [line["follow"] for line in lines if "follow" in line and "mode" not in line]
         self.assertEqual(len(follow), 1)
         self.assertEqual(follow[0]["routed"], 3)

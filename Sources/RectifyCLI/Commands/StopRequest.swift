@@ -17,15 +17,20 @@ final class StopRequest {
     /// Starts listening; the signals' default actions are off until `finish()`.
     init() {
         let queue = DispatchQueue(label: "rectify.stop-request")
+        let registered = DispatchSemaphore(value: 0)
         for signo in Self.signals {
             Foundation.signal(signo, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
             source.setEventHandler { [flag] in
                 _ = flag.signal.compareExchange(expected: 0, desired: signo, ordering: .relaxed)
             }
+            source.setRegistrationHandler { registered.signal() }
             source.resume()
             sources.append(source)
         }
+        // resume() registers a source later, on libdispatch's manager thread; until then the
+        // signal is SIG_IGN and lost. Return once all are live.
+        for _ in Self.signals { registered.wait() }
     }
 
     /// The signal that asked to stop, if one has.
