@@ -47,8 +47,11 @@ enum DashCommand {
         }
         var preset = try ScenarioOptions.resolve(args, traceLoopDefault: true)
         if let mode { preset.mode = mode }
-        // Open the workload once before touching the terminal, so a bad trace fails cleanly.
-        do { _ = try preset.makeSource(threads: 1) } catch { throw .invalid(error.description) }
+        // A preset's own trace is opened once before touching the terminal, so a bad one fails
+        // cleanly; one named by --trace or --follow was opened and checked while reading the options.
+        if args.value("trace") == nil && args.value("follow") == nil {
+            do { _ = try preset.makeSource(threads: 1) } catch { throw .invalid(error.description) }
+        }
 
         let prepared: PreparedTerminal
         do throws(TerminalUnavailable) {
