@@ -71,6 +71,19 @@ struct RunCaptureTests {
         #expect(a == b)
     }
 
+    @Test("--trace DIR --loop starts the capture again; without it the run stops at its end")
+    func loopCapture() throws {
+        let capture = try Capture(steps: 2)
+        let looped = try Self.document(runOutput(["--trace", capture.path, "--steps", "5", "--loop", "--format", "json", "--mode", "vanilla"]))
+        let steps = try #require(looped.objects("runs")?.first?.objects("steps"))
+        #expect(steps.map { $0.int("step") } == [0, 1, 2, 3, 4])
+        let figures = steps.map { step in step.filter { $0.key != "step" } }
+        #expect(NSDictionary(dictionary: figures[2]) == NSDictionary(dictionary: figures[0]))
+        #expect(NSDictionary(dictionary: figures[3]) == NSDictionary(dictionary: figures[1]))
+        let once = try Self.document(runOutput(["--trace", capture.path, "--steps", "5", "--format", "json", "--mode", "vanilla"]))
+        #expect(once.objects("runs")?.first?.objects("steps")?.count == 2)
+    }
+
     @Test("--layer by name; --top-k and --gpus override the sidecars")
     func overrides() throws {
         let capture = try Capture(steps: 1)

@@ -32,7 +32,7 @@ struct RunFidelityTests {
         let preset = try PresetCatalog.load("default")
         var small = preset
         small.routing.tokensPerGPU = 64
-        let report = try RunCommand.route(preset: small, modes: [.ir], steps: 1, detail: false, threads: 1)
+        let report = try RunCommand.route(scenario: Scenario(preset: small), modes: [.ir], steps: 1, detail: false, threads: 1)
         guard case .object(let top) = report.json(detail: false),
               case .array(let runs)? = top.first(where: { $0.key == "runs" })?.value,
               case .object(let run)? = runs.first,

@@ -21,19 +21,21 @@ enum ScenarioOptions {
         OptionSpec("seed", "S", "Seed of the synthetic workload."),
     ]
 
-    /// The preset named by `--preset` with every override applied and checked.
+    /// The preset named by `--preset` with every override applied and checked, and the trace or
+    /// capture named by `--trace`/`--follow`, opened.
     /// `followWait` bounds the wait for a followed capture's first step (seconds; `nil`: no bound);
     /// `stop`, when given, ends that wait on a signal.
     static func resolve(_ args: ParsedArguments, traceLoopDefault: Bool, followWait: Double? = nil,
-                        stop: StopRequest? = nil) throws(CLIError) -> Preset {
-        var preset: Preset
+                        stop: StopRequest? = nil) throws(CLIError) -> Scenario {
+        var scenario: Scenario
         do {
-            preset = try PresetCatalog.load(args.value("preset") ?? PresetCatalog.defaultName)
+            scenario = Scenario(preset: try PresetCatalog.load(args.value("preset") ?? PresetCatalog.defaultName))
         } catch {
             throw .invalid(error.description)
         }
         do {
-            try applyOverrides(args, to: &preset, traceLoopDefault: traceLoopDefault, followWait: followWait, stop: stop)
+            scenario.openedSource = try applyOverrides(args, to: &scenario.preset, traceLoopDefault: traceLoopDefault,
+                                                       followWait: followWait, stop: stop)
         } catch let error as UsageError {
             throw .usage(error)
         } catch let error as CLIError {
@@ -41,11 +43,13 @@ enum ScenarioOptions {
         } catch {
             throw .invalid(String(describing: error))
         }
-        return preset
+        return scenario
     }
 
+    /// Applies the options to `preset`; returns the trace or capture they named, opened.
     private static func applyOverrides(_ args: ParsedArguments, to preset: inout Preset, traceLoopDefault: Bool,
-                                       followWait: Double?, stop: StopRequest?) throws {
+                                       followWait: Double?, stop: StopRequest?) throws -> (any BatchSource)? {
+        var opened: (any BatchSource)?
         if args.flag("loop") && args.flag("no-loop") { throw UsageError("--loop and --no-loop contradict each other", command: args.command) }
         var routing = preset.routing
         if let factor = args.value("capacity-factor") {
@@ -87,11 +91,12 @@ enum ScenarioOptions {
         if let path = tracePath ?? followPath {
             let loop = args.flag("loop") ? true : args.flag("no-loop") ? false : traceLoopDefault
             let shape = followPath == nil
-                ? try TraceShape.read(path: path, layer: layer)
+                ? try TraceShape.read(path: path, layer: layer, loop: loop)
                 : try TraceShape.follow(path: path, layer: layer, limit: followWait, stop: stop)
             try fit(shape, path: path, routing: &routing, gpus: gpus, experts: experts, tokensPerGPU: tokensPerGPU,
                     topKGiven: args.value("top-k") != nil)
             preset.workload = .trace(TraceSpec(path: path, loop: loop, layer: layer, follow: followPath != nil))
+            opened = shape.source
         } else {
             if let gpus { routing.gpus = gpus }
             if let experts { routing.experts = experts }
@@ -113,6 +118,7 @@ enum ScenarioOptions {
         }
         do { try routing.validate() } catch { throw CLIError.invalid(error.description) }
         preset.routing = routing
+        return opened
     }
 
     /// Takes experts and tokens from the trace's shape, top-k from its sidecar unless `--top-k`

@@ -12,21 +12,23 @@ struct TraceShape {
     var gpus: Int?
     /// What `gpus` came from, for error messages.
     var gpusOrigin = ""
+    /// The trace or capture, opened to read its shape: the run's batches come from it.
+    var source: (any BatchSource)?
 
-    /// Reads the shape of a `.npy` file (and its sidecar, if any) or a capture folder's layer.
-    static func read(path: String, layer: String?) throws(CLIError) -> TraceShape {
+    /// Opens a `.npy` file (and its sidecar, if any) or a capture folder's layer and reads its shape.
+    static func read(path: String, layer: String?, loop: Bool) throws(CLIError) -> TraceShape {
         do {
             if CaptureDirectory.isDirectory(path) {
-                let capture = try CaptureSource(path: path, layer: layer)
+                let capture = try CaptureSource(path: path, layer: layer, loop: loop)
                 warnSkipped(capture)
                 return TraceShape(tokens: capture.tokens, experts: capture.experts, topK: capture.topK,
-                                  gpus: capture.worldSize, gpusOrigin: "the capture's \(capture.worldSize) ranks")
+                                  gpus: capture.worldSize, gpusOrigin: "the capture's \(capture.worldSize) ranks", source: capture)
             }
             if layer != nil {
                 throw CLIError.usage(UsageError("--layer applies to a capture folder; \(path) is a file", command: nil))
             }
-            let trace = try TraceSource(path: path)
-            var shape = TraceShape(tokens: trace.tokens, experts: trace.experts)
+            let trace = try TraceSource(path: path, loop: loop)
+            var shape = TraceShape(tokens: trace.tokens, experts: trace.experts, source: trace)
             let sidecarPath = CaptureSidecar.path(besideTrace: path)
             if FileManager.default.fileExists(atPath: sidecarPath) {
                 let sidecar = try TraceSidecar(path: sidecarPath)
@@ -54,7 +56,7 @@ struct TraceShape {
             switch FollowSource.open(path: path, layer: layer) {
             case .ready(let source):
                 return TraceShape(tokens: source.tokens, experts: source.experts, topK: source.topK,
-                                  gpus: source.worldSize, gpusOrigin: "the capture's \(source.worldSize) ranks")
+                                  gpus: source.worldSize, gpusOrigin: "the capture's \(source.worldSize) ranks", source: source)
             case .waiting(let reason):
                 if let signo = stop?.received {
                     throw .runtime("\(path): stopped by \(StopRequest.name(signo)) before a complete step arrived (\(reason))")

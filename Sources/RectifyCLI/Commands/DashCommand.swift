@@ -45,7 +45,7 @@ enum DashCommand {
             StandardStreams.writeError(error.message)
             return TerminalUnavailable.exitCode
         }
-        var preset = try ScenarioOptions.resolve(args, traceLoopDefault: true)
+        var preset = try ScenarioOptions.resolve(args, traceLoopDefault: true).preset
         if let mode { preset.mode = mode }
         // A preset's own trace is opened once before touching the terminal, so a bad one fails
         // cleanly; one named by --trace or --follow was opened and checked while reading the options.

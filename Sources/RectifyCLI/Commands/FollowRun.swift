@@ -5,11 +5,12 @@ import RectifyEngine
 /// steps, an idle spell or a stop signal, then reports like any run plus where each step came from.
 /// With `stream`, JSONL lines are written as steps are routed instead (see `RunReport.streamHeader`).
 enum FollowRun {
-    static func route(preset: Preset, modes: [RectifyMode], steps limit: Int?, idleTimeout: Double?, detail: Bool,
+    static func route(scenario: Scenario, modes: [RectifyMode], steps limit: Int?, idleTimeout: Double?, detail: Bool,
                       threads: Int?, stop: StopRequest, stream: Bool = false) throws(CLIError) -> RunReport {
+        let preset = scenario.preset
         let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let source: any BatchSource
-        do { source = try preset.makeSource(threads: workers) } catch { throw .runtime(error.description) }
+        do { source = try scenario.source(threads: workers) } catch { throw .runtime(error.description) }
         let router = Router(threads: workers)
         var report = RunReport(preset: preset, modes: modes, requestedSteps: limit ?? 0)
         if stream, !StandardStreams.writeOutput(report.streamHeader()) { throw .runtime("cannot write output") }

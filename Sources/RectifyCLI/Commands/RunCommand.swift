@@ -50,27 +50,29 @@ enum RunCommand {
         // Following runs until told to stop: a signal ends it cleanly, from the first wait on.
         let stop = args.value("follow") != nil ? StopRequest() : nil
         defer { stop?.finish() }
-        let preset = try ScenarioOptions.resolve(args, traceLoopDefault: false, followWait: idleTimeout, stop: stop)
+        let scenario = try ScenarioOptions.resolve(args, traceLoopDefault: false, followWait: idleTimeout, stop: stop)
+        let preset = scenario.preset
         let report: RunReport
         if let stop, case .trace(let trace) = preset.workload, trace.follow {
-            report = try FollowRun.route(preset: preset, modes: modes, steps: steps, idleTimeout: idleTimeout,
+            report = try FollowRun.route(scenario: scenario, modes: modes, steps: steps, idleTimeout: idleTimeout,
                                          detail: args.flag("detail"), threads: threads, stop: stop, stream: format == .jsonl)
             if let summary = report.followSummary() { StandardStreams.writeError("rectify: " + summary) }
             if format == .jsonl { return report.streamFooter() }
         } else {
-            report = try route(preset: preset, modes: modes, steps: steps ?? 10, detail: args.flag("detail"), threads: threads)
+            report = try route(scenario: scenario, modes: modes, steps: steps ?? 10, detail: args.flag("detail"), threads: threads)
         }
         return report.render(format, detail: args.flag("detail"))
     }
 
     /// Routes `steps` batches in `modes`. Synthetic batches carry hidden states, so every step's
     /// output error is measured on `fidelityOptions.sampleTokens` tokens; traces leave it `nil`.
-    static func route(preset: Preset, modes: [RectifyMode], steps: Int, detail: Bool, threads: Int?,
+    static func route(scenario: Scenario, modes: [RectifyMode], steps: Int, detail: Bool, threads: Int?,
                       costParameters: CostParameters = CostParameters(),
                       fidelityOptions: FidelityOptions = FidelityOptions()) throws(CLIError) -> RunReport {
+        let preset = scenario.preset
         let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let source: any BatchSource
-        do { source = try preset.makeSource(includeHidden: true, threads: workers) } catch { throw .invalid(error.description) }
+        do { source = try scenario.source(threads: workers, includeHidden: true) } catch { throw .invalid(error.description) }
         let router = Router(threads: workers)
         var report = RunReport(preset: preset, modes: modes, requestedSteps: steps,
                                costParameters: costParameters, fidelityOptions: fidelityOptions)

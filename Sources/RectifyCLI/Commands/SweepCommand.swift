@@ -52,8 +52,8 @@ enum SweepCommand {
                 throw .invalid("--svg \(svg): the folder \(folder) does not exist")
             }
         }
-        let preset = try ScenarioOptions.resolve(args, traceLoopDefault: false)
-        let report = try sweep(preset: preset, factors: factors, schemes: schemes, steps: steps, threads: threads)
+        let scenario = try ScenarioOptions.resolve(args, traceLoopDefault: false)
+        let report = try sweep(scenario: scenario, factors: factors, schemes: schemes, steps: steps, threads: threads)
         if let path = args.value("svg") {
             try SVGChart.writeAtomically(SVGChart.document(report), to: path)
         }
@@ -116,12 +116,13 @@ enum SweepCommand {
     // MARK: Sweeping
 
     /// Reads `steps` batches once, then routes all of them at every factor with every scheme.
-    static func sweep(preset: Preset, factors: [CapacityFactor], schemes: [RoutingScheme], steps: Int,
+    static func sweep(scenario: Scenario, factors: [CapacityFactor], schemes: [RoutingScheme], steps: Int,
                       threads: Int?, costParameters: CostParameters = CostParameters(),
                       fidelityOptions: FidelityOptions = FidelityOptions()) throws(CLIError) -> SweepReport {
+        let preset = scenario.preset
         let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let source: any BatchSource
-        do { source = try preset.makeSource(includeHidden: true, threads: workers) } catch { throw .invalid(error.description) }
+        do { source = try scenario.source(threads: workers, includeHidden: true) } catch { throw .invalid(error.description) }
         var batches: [RoutingBatch] = []
         for _ in 0..<steps {
             let batch: RoutingBatch?
