@@ -126,9 +126,17 @@ enum SourceRouting {
         let m = localExperts.count
         let firstLocal = localExperts.lowerBound
         var candidates = 0
+        // The tokens with drops first, in order and without a branch: testing each token in the
+        // loop below mispredicted for many of them (which tokens dropped is random).
+        let dropped = scratch.droppedTokens.base
+        var listed = 0
         for t in tokens {
+            dropped[listed] = Int32(truncatingIfNeeded: t)
+            listed &+= Int(truncatingIfNeeded: unsafeBitCast(buffers.dropCount[t] != 0, to: UInt8.self))
+        }
+        for i in 0..<listed {
+            let t = Int(dropped[i])
             let drops = Int(buffers.dropCount[t])
-            guard drops > 0 else { continue }
             for r in 0..<k where buffers.droppedFlag[t * k + r] == 0 { marks[Int(buffers.choices[t * k + r])] = 1 }
             // The token scan copied this GPU's logits of the token into a compact, sequential buffer
             // (the full row would be a cache miss by now).

@@ -76,6 +76,8 @@ final class WorkerScratch: @unchecked Sendable {
     let expertFlag = ScratchBuffer<UInt8>()
     let expertStep = ScratchBuffer<Int32>()
     let keys = ScratchBuffer<UInt64>()
+    /// The tokens of one GPU with a dropped choice, each once.
+    let droppedTokens = ScratchBuffer<Int32>()
 
     func reserve(_ plan: StepPlan) {
         // The lane scan's key lists write all their slots (eight at most), for four rows at once.
@@ -95,5 +97,6 @@ final class WorkerScratch: @unchecked Sendable {
         // Drop buckets use up to n*k keys plus one spare slot; IR's parked candidates (at most n)
         // use twice their count.
         keys.reserve(max(plan.tokensPerGPU * plan.topK, 2 * plan.tokensPerGPU) + 1)
+        droppedTokens.reserve(plan.tokensPerGPU)
     }
 }
