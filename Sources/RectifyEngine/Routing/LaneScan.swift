@@ -13,8 +13,7 @@ enum LaneScan {
     @inline(__always)
     static func scan(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int, terms: UnsafeMutablePointer<Float>,
                      topIndex: UnsafeMutablePointer<Int32>, topValue: UnsafeMutablePointer<Float>) -> RowSummary {
-        exponentials(row, count: e, into: terms)
-        let summary = summarize(row, count: e, ranked: ranked, terms: terms)
+        let summary = exponentialsAndSummary(row, count: e, ranked: ranked, terms: terms)
         insertCandidates(row, count: e, ranked: ranked, bound: summary.bound, topIndex: topIndex, topValue: topValue)
         return summary
     }
@@ -30,6 +29,53 @@ enum LaneScan {
         } else {
             for i in 0..<e { terms[i] = FastMath.expInRange(row[i] - shift) }
         }
+    }
+
+    /// `exponentials` and `summarize` in one pass: each block of eight logits is loaded once and its
+    /// exponentials are summed while still in registers (the two passes read the row and the terms
+    /// again). Same operations in the same order as those two, so the results agree bit for bit.
+    @inline(__always)
+    static func exponentialsAndSummary(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int,
+                                       terms: UnsafeMutablePointer<Float>) -> RowSummary {
+        let shift = row[0]
+        let shifts = Quad(repeating: shift)
+        var low = load(row), high = load(row + 4)
+        var floor = low.replacing(with: high, where: high .< low)
+        var sumLow = FastMath.expInRange(low - shifts), sumHigh = FastMath.expInRange(high - shifts)
+        store(sumLow, terms)
+        store(sumHigh, terms + 4)
+        var x = 8
+        while x &+ 8 <= e {
+            let a = load(row + x), b = load(row + x + 4)
+            let termA = FastMath.expInRange(a - shifts), termB = FastMath.expInRange(b - shifts)
+            store(termA, terms + x)
+            store(termB, terms + x + 4)
+            low.replace(with: a, where: a .> low)
+            high.replace(with: b, where: b .> high)
+            let smaller = a.replacing(with: b, where: b .< a)
+            floor.replace(with: smaller, where: smaller .< floor)
+            sumLow += termA
+            sumHigh += termB
+            x &+= 8
+        }
+        let both = sumLow + sumHigh
+        var total = (both[0] + both[1]) + (both[2] + both[3])
+        var peak = -Float.infinity
+        var bottom = RowSummary.smaller(RowSummary.smaller(floor[0], floor[1]), RowSummary.smaller(floor[2], floor[3]))
+        while x < e {
+            let term = FastMath.expInRange(row[x] - shift)
+            terms[x] = term
+            total += term
+            peak = RowSummary.larger(peak, row[x])
+            bottom = RowSummary.smaller(bottom, row[x])
+            x &+= 1
+        }
+        return finish(shift: shift, total: total, peak: peak, bottom: bottom, low: low, high: high, ranked: ranked)
+    }
+
+    @inline(__always)
+    static func store(_ value: Quad, _ pointer: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Quad.self)
     }
 
     /// The sum of the row's exponentials (in `terms`, see `exponentials`), whether it is reliable,
@@ -63,8 +109,15 @@ enum LaneScan {
             bottom = RowSummary.smaller(bottom, row[x])
             x &+= 1
         }
+        return finish(shift: shift, total: total, peak: peak, bottom: bottom, low: low, high: high, ranked: ranked)
+    }
+
+    /// The summary from a row's sum, its maxima and minimum.
+    @inline(__always)
+    static func finish(shift: Float, total: Float, peak tailPeak: Float, bottom: Float,
+                       low: Quad, high: Quad, ranked: Int) -> RowSummary {
         let (bound, lanePeak) = SelectionNetwork.boundAndPeak(low, high, rank: ranked)
-        peak = RowSummary.larger(peak, lanePeak)
+        let peak = RowSummary.larger(tailPeak, lanePeak)
 
         var summary = RowSummary()
         summary.shift = shift
@@ -85,7 +138,9 @@ enum LaneScan {
                                  topValue: UnsafeMutablePointer<Float>) {
         // The strided maxima cover whole blocks of eight.
         let covered = e & ~7
-        if ranked <= 3 {
+        if ranked == 3 && covered <= 64, let list = rankThree(row, count: e, covered: covered, bound: bound) {
+            list.write(row: row, index: topIndex, value: topValue)
+        } else if ranked <= 3 {
             // Top-2 and its next-best choice, the common case: one step less per candidate.
             rankCandidates(row, count: e, covered: covered, bound: bound, into: TopThreeKeys())
                 .write(row: row, index: topIndex, value: topValue)
@@ -116,6 +171,54 @@ enum LaneScan {
             blockBit &<<= 1
         }
         return unsafeBitCast(SIMD8<UInt8>(truncatingIfNeeded: bits), to: UInt64.self)
+    }
+
+    /// `rankCandidates` for three ranked experts when one word holds every candidate bit (at most
+    /// 64 covered logits), or nil when that word has fewer than three bits (only possible with NaNs).
+    ///
+    /// The bound is the third largest of distinct logits, so there are at least three candidates,
+    /// and in most rows exactly three or four. The lowest two and the highest set bit are three
+    /// distinct candidates taken without a branch, and a fourth as a select: a loop over the bits
+    /// mispredicted its exit in most rows (the count is random), which cost more than the inserts.
+    @inline(__always)
+    static func rankThree(_ row: UnsafeMutablePointer<Float>, count e: Int, covered: Int,
+                          bound: Float) -> TopThreeKeys? {
+        let limit = Quad(repeating: bound)
+        var word = covered == 64 ? candidateBits(row, blocks: 8, limit: limit)
+                                 : candidateBits(row, blocks: covered &>> 3, limit: limit)
+        @inline(__always) func key(_ bit: Int) -> Int64 {
+            let x = (bit & 7) &* 8 &+ (bit &>> 3)
+            return RankKey.make(row + x, x)
+        }
+        let first = word.trailingZeroBitCount
+        word &= word &- 1
+        let second = word.trailingZeroBitCount
+        word &= word &- 1
+        // (A population count is a library call on baseline x86-64.)
+        guard word != 0 else { return nil }
+        var list = TopThreeKeys()
+        list.insert(key(first))
+        list.insert(key(second))
+        let highest = 63 &- word.leadingZeroBitCount
+        list.insert(key(highest))
+        word &= ~(1 &<< UInt64(truncatingIfNeeded: highest))
+        // The list is full, so its last key again changes nothing: the stand-in when no fourth
+        // candidate exists. (`| 1` keeps the read at a valid logit then.)
+        let fourth = 63 &- (word | 1).leadingZeroBitCount
+        let fourthKey = key(fourth)
+        list.insert(word != 0 ? fourthKey : list.k2)
+        word &= ~(1 &<< UInt64(truncatingIfNeeded: fourth))
+        while word != 0 {
+            let bit = word.trailingZeroBitCount
+            word &= word &- 1
+            list.insert(key(bit))
+        }
+        var x = covered
+        while x < e {
+            if row[x] >= bound { list.insert(RankKey.make(row + x, x)) }
+            x &+= 1
+        }
+        return list
     }
 
     /// Vector comparisons set one bit per logit, 64 logits at a time, in a lane-major word (bit

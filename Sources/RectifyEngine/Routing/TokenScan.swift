@@ -29,11 +29,10 @@ enum TokenScan {
             let row = logits.advanced(by: t * e)
             let (row1, row2, row3) = (row + e, row + 2 &* e, row + 3 &* e)
             let (terms1, terms2, terms3) = (terms + e, terms + 2 &* e, terms + 3 &* e)
-            for j in 0..<4 { LaneScan.exponentials(row + j &* e, count: e, into: terms + j &* e) }
-            let s0 = LaneScan.summarize(row, count: e, ranked: ranked, terms: terms)
-            let s1 = LaneScan.summarize(row1, count: e, ranked: ranked, terms: terms1)
-            let s2 = LaneScan.summarize(row2, count: e, ranked: ranked, terms: terms2)
-            let s3 = LaneScan.summarize(row3, count: e, ranked: ranked, terms: terms3)
+            let s0 = LaneScan.exponentialsAndSummary(row, count: e, ranked: ranked, terms: terms)
+            let s1 = LaneScan.exponentialsAndSummary(row1, count: e, ranked: ranked, terms: terms1)
+            let s2 = LaneScan.exponentialsAndSummary(row2, count: e, ranked: ranked, terms: terms2)
+            let s3 = LaneScan.exponentialsAndSummary(row3, count: e, ranked: ranked, terms: terms3)
             // Each row's ranking goes to its own eight slots.
             LaneScan.insertCandidates(row, count: e, ranked: ranked, bound: s0.bound,
                                       topIndex: topIndex, topValue: topValue)
