@@ -18,22 +18,10 @@ enum LaneScan {
         return summary
     }
 
-    /// `terms[i] = exp(row[i] - row[0])`, element-wise, which the compiler vectorises. Unclamped:
-    /// `summarize` checks from the row's minimum whether every input was in range.
-    @inline(__always)
-    static func exponentials(_ row: UnsafeMutablePointer<Float>, count e: Int, into terms: UnsafeMutablePointer<Float>) {
-        let shift = row[0]
-        if e == 64 {
-            // The common 64-expert row with a constant count: no remainder loop or count checks.
-            for i in 0..<64 { terms[i] = FastMath.expInRange(row[i] - shift) }
-        } else {
-            for i in 0..<e { terms[i] = FastMath.expInRange(row[i] - shift) }
-        }
-    }
-
-    /// `exponentials` and `summarize` in one pass: each block of eight logits is loaded once and its
-    /// exponentials are summed while still in registers (the two passes read the row and the terms
-    /// again). Same operations in the same order as those two, so the results agree bit for bit.
+    /// `terms[i] = exp(row[i] - row[0])` (unclamped: the summary checks from the row's minimum
+    /// whether every input was in range), their sum, whether it is reliable, and the bound for the
+    /// candidate scan, in one pass: each block of eight logits is loaded once, its exponentials are
+    /// summed while still in registers, beside eight strided maxima, four minima and eight partial sums.
     @inline(__always)
     static func exponentialsAndSummary(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int,
                                        terms: UnsafeMutablePointer<Float>) -> RowSummary {
@@ -76,40 +64,6 @@ enum LaneScan {
     @inline(__always)
     static func store(_ value: Quad, _ pointer: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Quad.self)
-    }
-
-    /// The sum of the row's exponentials (in `terms`, see `exponentials`), whether it is reliable,
-    /// and the bound for the candidate scan, in one pass: eight strided maxima, four minima and
-    /// eight partial sums in vector registers.
-    @inline(__always)
-    static func summarize(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int,
-                          terms: UnsafeMutablePointer<Float>) -> RowSummary {
-        let shift = row[0]
-        var low = load(row), high = load(row + 4)
-        var floor = low.replacing(with: high, where: high .< low)
-        var sumLow = load(terms), sumHigh = load(terms + 4)
-        var x = 8
-        while x &+ 8 <= e {
-            let a = load(row + x), b = load(row + x + 4)
-            low.replace(with: a, where: a .> low)
-            high.replace(with: b, where: b .> high)
-            let smaller = a.replacing(with: b, where: b .< a)
-            floor.replace(with: smaller, where: smaller .< floor)
-            sumLow += load(terms + x)
-            sumHigh += load(terms + x + 4)
-            x &+= 8
-        }
-        let both = sumLow + sumHigh
-        var total = (both[0] + both[1]) + (both[2] + both[3])
-        var peak = -Float.infinity
-        var bottom = RowSummary.smaller(RowSummary.smaller(floor[0], floor[1]), RowSummary.smaller(floor[2], floor[3]))
-        while x < e {
-            total += terms[x]
-            peak = RowSummary.larger(peak, row[x])
-            bottom = RowSummary.smaller(bottom, row[x])
-            x &+= 1
-        }
-        return finish(shift: shift, total: total, peak: peak, bottom: bottom, low: low, high: high, ranked: ranked)
     }
 
     /// The summary from a row's sum, its maxima and minimum.
