@@ -163,15 +163,23 @@ struct FollowSourceTests {
         defer { fixture.remove() }
         for step in 0..<3 { try Self.step(fixture, step, writtenAt: 100 + Double(step)) }
         let folder = fixture.folder(layer: 0)
+        func setFolderTime(_ date: Date) throws {
+            try FileManager.default.setAttributes([.modificationDate: date], ofItemAtPath: folder)
+        }
         let watcher = SidecarWatcher(folder: folder)
+        try setFolderTime(Date(timeIntervalSinceNow: 10))
         let first = try #require(watcher.poll { _ in })
         #expect(first.sidecars.count == 6 && first.gone.isEmpty && first.freshProblems.isEmpty)
+        _ = watcher.poll { _ in }
+        #expect(watcher.listings == 2, "listed while the folder's time was recent: listed again")
+        try setFolderTime(Date(timeIntervalSinceNow: -10))
         let idle = try #require(watcher.poll { _ in })
-        #expect(idle.sidecars.isEmpty && idle.gone.isEmpty)
-        #expect(watcher.listings == 1, "an unchanged folder is not listed again within a second")
+        #expect(idle.sidecars.isEmpty && idle.gone.isEmpty && watcher.listings == 3)
+        _ = watcher.poll { _ in }
+        #expect(watcher.listings == 3, "a settled, unchanged folder is not listed again within a second")
         Thread.sleep(forTimeInterval: 1.05)
         _ = watcher.poll { _ in }
-        #expect(watcher.listings == 2, "but at least once a second")
+        #expect(watcher.listings == 4, "but at least once a second")
         try Self.step(fixture, 1, session: "s2", writtenAt: 200)
         let replaced = try #require(watcher.poll { _ in })
         #expect(Set(replaced.sidecars.map(\.path)) == Set(replaced.gone) && replaced.gone.count == 2)

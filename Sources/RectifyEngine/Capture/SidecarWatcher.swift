@@ -4,9 +4,12 @@ import Foundation
 ///
 /// Polled ten times a second over folders that grow to tens of thousands of files, so most polls
 /// cost one `stat` of the folder: adding, renaming or deleting a file changes the folder's
-/// modification time, and the folder is listed again only then (and at least once a second, in
-/// case two changes fell in one tick of the file system's clock, and at every poll while a
-/// sidecar is unreadable: it may be mended in place). Writers rename a new file over the old name
+/// modification time, and the folder is listed again only then. File system clocks tick coarsely
+/// (milliseconds), so a change in the same tick as the one before leaves the time as it was: a
+/// listing made while the folder's time was still recent is not trusted, and the next poll lists
+/// again. The folder is also listed at least once a second (a clock that disagrees with ours, as
+/// on a network file system), and at every poll while a sidecar is unreadable (it may be mended in
+/// place). Writers rename a new file over the old name
 /// (docs/capture-format.md), which gives it a new inode, so the listing's inode tells a known
 /// file from a replaced one: only new names, unreadable sidecars and file systems that list no
 /// inodes cost a `stat` each, and only new or replaced sidecars are parsed.
@@ -14,10 +17,14 @@ final class SidecarWatcher {
     let folder: String
     /// How long an unchanged-looking folder goes without being listed.
     static let relistInterval: Duration = .seconds(1)
+    /// How old the folder's modification time must be, when it is listed, for that listing to be
+    /// trusted until the time changes: several ticks of any file system clock.
+    static let settledAge = 0.05
     private var known: [String: KnownFile] = [:]
     private var unreadable = 0
-    /// The folder as it was just before the last listing, and when that was.
-    private var listed: (folder: Fingerprint, at: ContinuousClock.Instant)?
+    /// The folder as it was just before the last listing, when that was, and whether its time was
+    /// old enough then that a later change must move it.
+    private var listed: (folder: Fingerprint, at: ContinuousClock.Instant, settled: Bool)?
     /// Listings so far (the tests check that unchanged folders are not listed).
     private(set) var listings = 0
 
@@ -50,12 +57,13 @@ final class SidecarWatcher {
     /// folder does not exist (then every known sidecar is forgotten).
     func poll(check: (CaptureSidecar) throws(WorkloadError) -> Void) -> Changes? {
         let now = ContinuousClock.now
+        let wallClock = Date().timeIntervalSince1970
         guard let folderNow = Fingerprint(path: folder) else { return vanished() }
-        if unreadable == 0, let listed, listed.folder == folderNow, now - listed.at < Self.relistInterval {
+        if unreadable == 0, let listed, listed.settled, listed.folder == folderNow, now - listed.at < Self.relistInterval {
             return Changes()
         }
         guard let listing = FolderListing(path: folder) else { return vanished() }
-        listed = (folderNow, now)
+        listed = (folderNow, now, wallClock - folderNow.modified > Self.settledAge)
         listings += 1
         var changes = Changes()
         let knownBefore = known.count
@@ -118,6 +126,9 @@ struct Fingerprint: Equatable {
     let size: Int64
     let seconds: Int
     let nanoseconds: Int
+
+    /// The modification time in seconds since 1970.
+    var modified: Double { Double(seconds) + Double(nanoseconds) / 1e9 }
 
     init?(path: String) {
         var info = stat()
