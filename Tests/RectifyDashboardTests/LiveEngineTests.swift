@@ -50,6 +50,25 @@ import RectifyEngine
         }
     }
 
+    @Test("a source handed over for the preset is the engine's first; another preset's is not used")
+    func handedOverSource() throws {
+        let expected = try Self.direct(Self.preset, steps: 3)
+        func advanced() throws -> any BatchSource {
+            let source = try Self.preset.makeSource(threads: 1)
+            for _ in 0..<2 { _ = try source.nextBatch() }
+            return source
+        }
+        let engine = LiveEngine(preset: Self.preset, threads: 1,
+                                openedSource: SourceHandOff(try advanced(), for: Self.preset))
+        #expect(engine.pump())
+        #expect(engine.snapshot()[.irfr].latest == expected[2][.irfr], "the handed-over source, two batches on")
+        var other = Self.preset
+        other.name = "another"
+        let unused = LiveEngine(preset: Self.preset, threads: 1, openedSource: SourceHandOff(try advanced(), for: other))
+        #expect(unused.pump())
+        #expect(unused.snapshot()[.irfr].latest == expected[0][.irfr], "opened afresh")
+    }
+
     @Test("the worked example's per-GPU sums")
     func workedGPUTotals() throws {
         let snapshot = Fixtures.workedEngine(steps: 1).snapshot()

@@ -45,11 +45,17 @@ enum DashCommand {
             StandardStreams.writeError(error.message)
             return TerminalUnavailable.exitCode
         }
-        var preset = try ScenarioOptions.resolve(args, traceLoopDefault: true).preset
+        let scenario = try ScenarioOptions.resolve(args, traceLoopDefault: true)
+        var preset = scenario.preset
         if let mode { preset.mode = mode }
-        // A preset's own trace is opened once before touching the terminal, so a bad one fails
-        // cleanly; one named by --trace or --follow was opened and checked while reading the options.
-        if args.value("trace") == nil && args.value("follow") == nil {
+        // A trace or capture named by --trace or --follow was opened and checked while reading the
+        // options: the engine takes it over. A preset's own trace is opened once here, before the
+        // terminal is touched, so a bad one fails cleanly.
+        let openedSource: SourceHandOff?
+        if let source = scenario.openedSource {
+            openedSource = SourceHandOff(source, for: preset)
+        } else {
+            openedSource = nil
             do { _ = try preset.makeSource(threads: 1) } catch { throw .invalid(error.description) }
         }
 
@@ -62,9 +68,10 @@ enum DashCommand {
         }
         let display = DisplayOptions(unicode: prepared.tier.unicode, color: prepared.tier.color,
                                      braille: prepared.tier.unicode)
-        let program = DashboardProgram(preset: preset, options: DashboardOptions(
-            display: display, framesPerSecond: fps, stepsPerSecond: throttle, presets: loadablePresets(),
-            startPaused: args.flag("paused"), engineThreads: threads))
+        var dashboard = DashboardOptions(display: display, framesPerSecond: fps, stepsPerSecond: throttle,
+                                         presets: loadablePresets(), startPaused: args.flag("paused"), engineThreads: threads)
+        dashboard.openedSource = openedSource
+        let program = DashboardProgram(preset: preset, options: dashboard)
         do {
             return try TerminalRunner.run(program, prepared: prepared)
         } catch {

@@ -26,14 +26,18 @@ public final class LiveEngine: Sendable {
     ///   - threads: worker threads for the router and the synthetic workload.
     ///   - openSource: opens a preset's batches (default: `Preset.makeSource`); runs on the engine
     ///     thread, which keeps the non-Sendable source to itself from then on.
+    ///   - openedSource: a source already opened for `preset`, used by the default `openSource` for
+    ///     its first open instead of opening the preset again.
     ///   - clock: nanoseconds, for the throttle and the measured rate (tests pass a manual one).
     ///   - wallClock: Unix seconds, for a followed capture's lag.
     public init(preset: Preset, paused: Bool = false, throttle: Int? = nil, threads: Int = 1,
-                historyLength: Int = 1024, openSource: SourceFactory? = nil,
+                historyLength: Int = 1024, openSource: SourceFactory? = nil, openedSource: SourceHandOff? = nil,
                 clock: @escaping @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds },
                 wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         let workers = max(1, threads)
-        let factory: SourceFactory = openSource ?? { preset in try preset.makeSource(threads: workers) }
+        let factory: SourceFactory = openSource ?? { preset in
+            try openedSource?.take(for: preset) ?? preset.makeSource(threads: workers)
+        }
         core = Mutex(EngineCore(preset: preset, threads: workers, historyLength: historyLength, openSource: factory))
         var snapshot = EngineSnapshot.empty(preset: preset, historyLength: historyLength)
         snapshot.paused = paused

@@ -17,6 +17,8 @@ public struct DashboardOptions: Sendable {
     public var engineThreads: Int
     /// Steps kept in each sparkline history.
     public var historyLength: Int
+    /// The starting preset's source, already opened (see `SourceHandOff`).
+    public var openedSource: SourceHandOff?
 
     public init(display: DisplayOptions = .full, framesPerSecond: Int = 10, stepsPerSecond: Int? = nil,
                 presets: [Preset] = [], startPaused: Bool = false,

@@ -17,7 +17,8 @@ public final class DashboardProgram: TerminalProgram {
     /// Starts the engine thread for `preset` at once.
     public convenience init(preset: Preset, options: DashboardOptions = DashboardOptions()) {
         let engine = LiveEngine(preset: preset, paused: options.startPaused, throttle: options.stepsPerSecond,
-                                threads: options.engineThreads, historyLength: options.historyLength)
+                                threads: options.engineThreads, historyLength: options.historyLength,
+                                openedSource: options.openedSource)
         self.init(preset: preset, options: options, engine: engine)
         engine.start()
     }
