@@ -3,8 +3,9 @@ import Testing
 
 /// `rectify dash --follow DIR` in a real terminal while this test writes a capture the way the
 /// Python library does (hidden temporary file, rename; sidecar last): the header shows the source,
-/// the capture step and the lag, survives a restarted writer and a deleted folder, and q quits.
-@Suite("dashboard following a capture in tmux", .serialized,
+/// the capture step and the lag, survives a restarted writer and a deleted folder, and q quits;
+/// and `rectify dash --trace DIR`, which takes over the capture opened while reading the options.
+@Suite("dashboard replaying and following a capture in tmux", .serialized,
        .enabled(if: TmuxSession.isInstalled, "tmux is not installed: skipping the follow end-to-end test"))
 struct FollowEndToEndTests {
     /// Writes steps of a 2-rank capture (16 tokens per rank, 8 experts, top-2) into `folder`.
@@ -64,6 +65,28 @@ struct FollowEndToEndTests {
             $0.contains(source + "  step 1  lag ") && !$0.contains("not found")
         }
 
+        try await tmux.type("q")
+        #expect(try await tmux.waitForExit() == 0)
+    }
+
+    @Test("dash --trace DIR: the shape from the sidecars, steps through the capture and loops; q exits 0")
+    func replays() async throws {
+        let rectify = try RectifyExecutable.path()
+        let root = try RectifyProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let writer = Writer(folder: root + "/capture")
+        for step in 0..<2 { try writer.write(step: step, session: "only") }
+        let command = "exec " + [rectify, "dash", "--trace", writer.folder, "--paused"].map(TmuxSession.shellQuote).joined(separator: " ")
+        let tmux = try await TmuxSession(command: command, width: 160, height: 40)
+        defer { tmux.kill() }
+        try await tmux.waitFor("step 0  ", timeout: .seconds(20))
+        let header = try await tmux.capture()
+        #expect(header.contains("top-k 2") && header.contains("GPUs x experts 2x8"), "\(header)")
+        for step in 1...3 {
+            try await tmux.type("s")
+            try await tmux.waitFor("step \(step)  ", timeout: .seconds(10))
+        }
+        #expect(try await !tmux.capture().contains("end of trace"), "a dashboard replay loops")
         try await tmux.type("q")
         #expect(try await tmux.waitForExit() == 0)
     }
