@@ -15,8 +15,8 @@ import Foundation
 /// inodes cost a `stat` each, and only new or replaced sidecars are parsed.
 final class SidecarWatcher {
     let folder: String
-    /// How long an unchanged-looking folder goes without being listed.
-    static let relistInterval: Duration = .seconds(1)
+    /// How long an unchanged-looking folder goes without being listed (a second; tests vary it).
+    let relistInterval: Duration
     /// How old the folder's modification time must be, when it is listed, for that listing to be
     /// trusted until the time changes: several ticks of any file system clock.
     static let settledAge = 0.05
@@ -51,7 +51,10 @@ final class SidecarWatcher {
         }
     }
 
-    init(folder: String) { self.folder = folder }
+    init(folder: String, relistInterval: Duration = .seconds(1)) {
+        self.folder = folder
+        self.relistInterval = relistInterval
+    }
 
     /// The changes since the previous poll (at the first, every sidecar is new); `nil` when the
     /// folder does not exist (then every known sidecar is forgotten).
@@ -59,7 +62,7 @@ final class SidecarWatcher {
         let now = ContinuousClock.now
         let wallClock = Date().timeIntervalSince1970
         guard let folderNow = Fingerprint(path: folder) else { return vanished() }
-        if unreadable == 0, let listed, listed.settled, listed.folder == folderNow, now - listed.at < Self.relistInterval {
+        if unreadable == 0, let listed, listed.settled, listed.folder == folderNow, now - listed.at < relistInterval {
             return Changes()
         }
         guard let listing = FolderListing(path: folder) else { return vanished() }
