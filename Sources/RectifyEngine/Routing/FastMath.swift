@@ -40,11 +40,7 @@ enum FastMath {
         let t = x * 1.442_695_04
         let shifted = t + roundingMagic
         let f = t - (shifted - roundingMagic)
-        let f2 = f * f
-        let low = 6.931_470_04e-1 * f + 1
-        let middle = 5.550_733_58e-2 * f + 2.402_224_24e-1
-        let high = 1.326_470_17e-3 * f + 9.671_504_61e-3
-        let p = low + f2 * (middle + f2 * high)
+        let p = polynomial(f)
         let scaled = unsafeBitCast(p, to: SIMD4<UInt32>.self) &+ (unsafeBitCast(shifted, to: SIMD4<UInt32>.self) &<< 23)
         return unsafeBitCast(scaled, to: SIMD4<Float>.self)
     }
@@ -55,8 +51,9 @@ enum FastMath {
     /// Estrin's scheme rather than Horner's: three independent pairs joined through `f^2`, one
     /// multiplication more but about half the dependency chain. The row pass runs 16 of these per
     /// 64-expert token back to back and was waiting on Horner's chain of ten dependent operations.
+    /// One spelling for a single float and for four lanes, so the two give the same bits.
     @inline(__always)
-    static func polynomial(_ f: Float) -> Float {
+    static func polynomial<Lanes: PolynomialLanes>(_ f: Lanes) -> Lanes {
         let f2 = f * f
         let low = 6.931_470_04e-1 * f + 1
         let middle = 5.550_733_58e-2 * f + 2.402_224_24e-1
@@ -108,3 +105,14 @@ enum FastMath {
         keys[j] = held
     }
 }
+
+/// A float or a vector of floats: what `FastMath.polynomial` needs to evaluate on either.
+protocol PolynomialLanes {
+    static func * (coefficient: Float, value: Self) -> Self
+    static func * (a: Self, b: Self) -> Self
+    static func + (a: Self, b: Self) -> Self
+    static func + (value: Self, constant: Float) -> Self
+}
+
+extension Float: PolynomialLanes {}
+extension SIMD4<Float>: PolynomialLanes {}
