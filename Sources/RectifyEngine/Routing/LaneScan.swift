@@ -66,7 +66,9 @@ enum LaneScan {
         UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Quad.self)
     }
 
-    /// The summary from a row's sum, its maxima and minimum.
+    /// The summary from a row's sum, its maxima and minimum. A function of its own, always inlined,
+    /// though it has one caller: written into the row pass itself, the compiler made the selection
+    /// network an out-of-line call in the hot loop.
     @inline(__always)
     static func finish(shift: Float, total: Float, peak tailPeak: Float, bottom: Float,
                        low: Quad, high: Quad, ranked: Int) -> RowSummary {
