@@ -51,11 +51,14 @@ public struct CaptureLayerFolder: Equatable, Sendable {
     public let index: Int
     public let path: String
 
-    /// Sidecar file names in the folder, sorted; temporary files (leading `.`) are not sidecars.
+    /// Sidecar file names in the folder, sorted.
     public func sidecarNames() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        return names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
+        return names.filter(Self.isSidecar).sorted()
     }
+
+    /// Whether a file name in a layer folder is a sidecar; temporary files (leading `.`) are not.
+    static func isSidecar(_ name: String) -> Bool { name.hasSuffix(".json") && !name.hasPrefix(".") }
 
     /// The router's module name, from the first readable sidecar.
     public func layerName() -> String? {

@@ -71,7 +71,7 @@ final class SidecarWatcher {
         var changes = Changes()
         let knownBefore = known.count
         var stillListed = 0
-        for item in listing.entries where item.name.hasSuffix(".json") && !item.name.hasPrefix(".") {
+        for item in listing.entries where CaptureLayerFolder.isSidecar(item.name) {
             let path = folder + "/" + item.name
             if let file = known[item.name] {
                 stillListed += 1
