@@ -156,6 +156,20 @@ import RectifyEngine
         #expect(snapshot.step == 2)
     }
 
+    @Test("a preset that does not fit the memory budget is rejected; the old one stays")
+    func oversizedPresetRejected() {
+        let engine = LiveEngine(preset: Self.preset, threads: 1, memoryBudget: MemoryBudget(bytes: 64 << 20, origin: "test"))
+        var big = Self.preset
+        big.name = "big"
+        big.routing.tokensPerGPU = 1 << 20
+        engine.switchPreset(big)
+        #expect(engine.pump())
+        let snapshot = engine.snapshot()
+        #expect(snapshot.config == Self.preset.routing)
+        #expect(snapshot.message?.contains("preset big: this configuration needs about") == true)
+        #expect(snapshot.message?.contains("over the limit of 64.0 MiB") == true)
+    }
+
     @Test("a good setting after a rejected one clears the complaint")
     func goodSettingClearsMessage() {
         let engine = Fixtures.engine(Self.preset, steps: 1)

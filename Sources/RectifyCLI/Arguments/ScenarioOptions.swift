@@ -19,6 +19,7 @@ enum ScenarioOptions {
         OptionSpec("ir-capacity-factor", "F", "Bound IR work per expert to ceil(F * C); default unbounded."),
         OptionSpec("gate", "G", "Combination-weight normalisation: topk or softmax."),
         OptionSpec("seed", "S", "Seed of the synthetic workload."),
+        MemoryCheck.spec,
     ]
 
     /// The preset named by `--preset` with every override applied and checked, and the trace or

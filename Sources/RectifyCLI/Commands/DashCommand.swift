@@ -46,6 +46,7 @@ enum DashCommand {
             return TerminalUnavailable.exitCode
         }
         let scenario = try ScenarioOptions.resolve(args, traceLoopDefault: true)
+        try MemoryCheck.check(args, scenario: scenario, batchesHeld: Preset.dashboardBatchesHeld, hidden: true)
         var preset = scenario.preset
         if let mode { preset.mode = mode }
         // A trace or capture named by --trace or --follow was opened and checked while reading the
@@ -71,6 +72,7 @@ enum DashCommand {
         var dashboard = DashboardOptions(display: display, framesPerSecond: fps, stepsPerSecond: throttle,
                                          presets: loadablePresets(), startPaused: args.flag("paused"), engineThreads: threads)
         dashboard.openedSource = openedSource
+        dashboard.memoryBudget = try MemoryCheck.budget(args)
         let program = DashboardProgram(preset: preset, options: dashboard)
         do {
             return try TerminalRunner.run(program, prepared: prepared)

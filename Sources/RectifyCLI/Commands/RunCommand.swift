@@ -52,6 +52,10 @@ enum RunCommand {
         defer { stop?.finish() }
         let scenario = try ScenarioOptions.resolve(args, traceLoopDefault: false, followWait: idleTimeout, stop: stop)
         let preset = scenario.preset
+        let detail = args.flag("detail")
+        let keptSteps = format == .json || (format == .table && detail) ? (steps ?? 10) : 0
+        try MemoryCheck.check(args, scenario: scenario, batchesHeld: 1, hidden: true, keptSteps: keptSteps,
+                              bytesPerKeptStep: MemoryCheck.reportBytesPerStep(preset.routing, modes: modes.count, detail: detail))
         let report: RunReport
         if let stop, case .trace(let trace) = preset.workload, trace.follow {
             report = try FollowRun.route(scenario: scenario, modes: modes, steps: steps, idleTimeout: idleTimeout,

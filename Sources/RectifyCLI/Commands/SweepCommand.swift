@@ -53,6 +53,8 @@ enum SweepCommand {
             }
         }
         let scenario = try ScenarioOptions.resolve(args, traceLoopDefault: false)
+        // Every batch is read once and kept for all the factors.
+        try MemoryCheck.check(args, scenario: scenario, batchesHeld: steps, hidden: true)
         let report = try sweep(scenario: scenario, factors: factors, schemes: schemes, steps: steps, threads: threads)
         if let path = args.value("svg") {
             try SVGChart.writeAtomically(SVGChart.document(report), to: path)

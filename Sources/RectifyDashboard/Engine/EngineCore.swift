@@ -13,6 +13,7 @@ final class EngineCore {
     private let threads: Int
     private let openSource: SourceFactory
     private let historyLength: Int
+    private let memoryBudget: MemoryBudget
     private(set) var modes: PerMode<ModeSnapshot>
     private(set) var step = 0
     private(set) var batchStep: Int?
@@ -32,7 +33,9 @@ final class EngineCore {
     private var fidelity: OutputFidelity?
     private(set) var sweep: SweepRun?
 
-    init(preset: Preset, threads: Int, historyLength: Int, openSource: @escaping SourceFactory) {
+    init(preset: Preset, threads: Int, historyLength: Int, memoryBudget: MemoryBudget = .standard,
+         openSource: @escaping SourceFactory) {
+        self.memoryBudget = memoryBudget
         self.preset = preset
         self.openSource = openSource
         self.config = preset.routing
@@ -49,6 +52,7 @@ final class EngineCore {
     func switchPreset(_ next: Preset) {
         do {
             try next.routing.validate()
+            try memoryBudget.check(next.memoryEstimate(batchesHeld: Preset.dashboardBatchesHeld, hidden: true))
             let opened = try openSource(next)
             source = opened
             configure(opened)
@@ -64,6 +68,8 @@ final class EngineCore {
         } catch let error as ConfigError {
             reject("preset \(next.name): \(error.description)")
         } catch let error as WorkloadError {
+            reject("preset \(next.name): \(error.description)")
+        } catch let error as MemoryError {
             reject("preset \(next.name): \(error.description)")
         } catch {
             reject("preset \(next.name): \(error)")

@@ -28,17 +28,20 @@ public final class LiveEngine: Sendable {
     ///     thread, which keeps the non-Sendable source to itself from then on.
     ///   - openedSource: a source already opened for `preset`, used by the default `openSource` for
     ///     its first open instead of opening the preset again.
+    ///   - memoryBudget: a preset switched to must fit in it; one that does not is rejected.
     ///   - clock: nanoseconds, for the throttle and the measured rate (tests pass a manual one).
     ///   - wallClock: Unix seconds, for a followed capture's lag.
     public init(preset: Preset, paused: Bool = false, throttle: Int? = nil, threads: Int = 1,
                 historyLength: Int = 1024, openSource: SourceFactory? = nil, openedSource: SourceHandOff? = nil,
+                memoryBudget: MemoryBudget = .standard,
                 clock: @escaping @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds },
                 wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         let workers = max(1, threads)
         let factory: SourceFactory = openSource ?? { preset in
             try openedSource?.take(for: preset) ?? preset.makeSource(threads: workers)
         }
-        core = Mutex(EngineCore(preset: preset, threads: workers, historyLength: historyLength, openSource: factory))
+        core = Mutex(EngineCore(preset: preset, threads: workers, historyLength: historyLength, memoryBudget: memoryBudget,
+                                openSource: factory))
         var snapshot = EngineSnapshot.empty(preset: preset, historyLength: historyLength)
         snapshot.paused = paused
         snapshot.throttle = throttle

@@ -19,6 +19,8 @@ public struct DashboardOptions: Sendable {
     public var historyLength: Int
     /// The starting preset's source, already opened (see `SourceHandOff`).
     public var openedSource: SourceHandOff?
+    /// Presets switched to with `n`/`p` must fit in it (`--max-memory`).
+    public var memoryBudget: MemoryBudget = .standard
 
     public init(display: DisplayOptions = .full, framesPerSecond: Int = 10, stepsPerSecond: Int? = nil,
                 presets: [Preset] = [], startPaused: Bool = false,

@@ -18,7 +18,7 @@ public final class DashboardProgram: TerminalProgram {
     public convenience init(preset: Preset, options: DashboardOptions = DashboardOptions()) {
         let engine = LiveEngine(preset: preset, paused: options.startPaused, throttle: options.stepsPerSecond,
                                 threads: options.engineThreads, historyLength: options.historyLength,
-                                openedSource: options.openedSource)
+                                openedSource: options.openedSource, memoryBudget: options.memoryBudget)
         self.init(preset: preset, options: options, engine: engine)
         engine.start()
     }
