@@ -27,6 +27,9 @@ public enum Rectify {
 
     """
 
+    /// The commands `rectify` knows, for suggestions when one is misspelt.
+    static let commands = ["dash", "run", "sweep", "bench", "presets", "validate", "help", "version"]
+
     /// Runs one command line and returns the process exit status.
     public static func main(_ arguments: [String]) -> Int32 {
         let command = arguments.first ?? "dash"
@@ -45,7 +48,8 @@ public enum Rectify {
             case "terminal-demo": return try TerminalDemoCommand.run(rest)
             default:
                 if command.hasPrefix("-") { return try DashCommand.run(arguments) }
-                throw CLIError.usage(UsageError("unknown command '\(command)'"))
+                let hint = Spelling.suggestion(for: command, in: commands)
+                throw CLIError.usage(UsageError("unknown command \(UsageError.quoted(command))\(hint)"))
             }
         } catch let error as CLIError {
             StandardStreams.writeError("rectify: \(error.message)")
@@ -70,7 +74,9 @@ enum StandardStreams {
         }
     }
 
+    /// Every message to standard error goes through here: one line, printable and bounded in
+    /// length, whatever file or argument it quotes.
     static func writeError(_ line: String) {
-        try? FileHandle.standardError.write(contentsOf: Data((line + "\n").utf8))
+        try? FileHandle.standardError.write(contentsOf: Data((TerminalText.line(line) + "\n").utf8))
     }
 }

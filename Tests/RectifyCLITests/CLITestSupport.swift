@@ -133,3 +133,45 @@ struct ScratchFolder {
         try? FileManager.default.removeItem(atPath: path)
     }
 }
+
+/// How the built `rectify` binary ended and what it wrote.
+struct BinaryResult: CustomStringConvertible {
+    let status: Int32
+    /// The process ended by a signal (a trap), not an exit.
+    let signalled: Bool
+    let stdout: [UInt8]
+    let stderr: [UInt8]
+
+    var description: String {
+        "\(signalled ? "signal" : "exit") \(status); stdout \(String(decoding: stdout.prefix(300), as: UTF8.self).debugDescription); "
+            + "stderr \(String(decoding: stderr.prefix(300), as: UTF8.self).debugDescription)"
+    }
+}
+
+/// Runs the `rectify` executable built beside the test bundle (`swift test` builds it), output
+/// into temporary files so nothing blocks on a full pipe.
+func runBinary(_ arguments: [String], environment: [String: String]? = nil) throws -> BinaryResult {
+    let folder = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+    let candidates = [folder.appendingPathComponent("rectify").path,
+                      URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                        .deletingLastPathComponent().appendingPathComponent(".build/debug/rectify").path]
+    guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: candidates.joined(separator: ", ")])
+    }
+    let scratch = try ScratchFolder()
+    defer { scratch.remove() }
+    let out = try scratch.write("stdout", [])
+    let err = try scratch.write("stderr", [])
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+    process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+    try process.run()
+    process.waitUntilExit()
+    return BinaryResult(status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
+                        stdout: Array(try Data(contentsOf: URL(fileURLWithPath: out))),
+                        stderr: Array(try Data(contentsOf: URL(fileURLWithPath: err))))
+}

@@ -132,7 +132,7 @@ struct JSONTests {
         let shallow = String(repeating: "[", count: 60) + String(repeating: "]", count: 60)
         _ = try JSONParser.parse(shallow)
         let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
-        #expect(Self.parseError(deep)?.message == "nested too deeply")
+        #expect(Self.parseError(deep)?.message == "nested deeper than 64 levels (the nesting limit)")
     }
 
     @Test("whitespace is allowed around values, nothing else")

@@ -111,7 +111,7 @@ struct PresetErrorTests {
         let (path, error) = try Self.error(reading: try Self.variant("\"gpus\": 8,", "\"gpus\": 8,\n  \"gpu\": 8,"))
         #expect(error.key == "gpu")
         #expect(error.unknownKey)
-        #expect(error.description.hasPrefix("\(path): unknown key \"gpu\": expected one of "), "\(error)")
+        #expect(error.description.hasPrefix("\(path): unknown key \"gpu\" (did you mean gpus?): expected one of "), "\(error)")
         for key in ["description", "gpus", "experts", "topK", "tokensPerGPU", "capacityFactor", "dropPolicy", "synthetic", "trace"] {
             #expect(error.description.contains(key), "\(error)")
         }
@@ -122,7 +122,7 @@ struct PresetErrorTests {
         let (path, error) = try Self.error(reading: try Self.variant("\"seed\": 1,", "\"seed\": 1,\n    \"sead\": 2,"))
         #expect(error.key == "synthetic.sead")
         #expect(error.unknownKey)
-        #expect(error.description.hasPrefix("\(path): unknown key \"synthetic.sead\": expected one of "), "\(error)")
+        #expect(error.description.hasPrefix("\(path): unknown key \"synthetic.sead\" (did you mean synthetic.seed?): expected one of "), "\(error)")
         #expect(error.description.contains("popularitySkew") && error.description.contains("burstBoost"), "\(error)")
     }
 

@@ -1,3 +1,5 @@
+import RectifyEngine
+
 /// A failure that ends a command: its one-line message and the exit status it maps to.
 enum CLIError: Error, Sendable {
     /// Bad command line or bad input (preset, trace header, configuration): exit status 2.
@@ -13,10 +15,11 @@ enum CLIError: Error, Sendable {
         }
     }
 
+    /// One printable line of bounded length: messages quote files and arguments.
     var message: String {
         switch self {
-        case .usage(let error): return error.description
-        case .invalid(let message), .runtime(let message): return message
+        case .usage(let error): return TerminalText.line(error.description)
+        case .invalid(let message), .runtime(let message): return TerminalText.line(message)
         }
     }
 }

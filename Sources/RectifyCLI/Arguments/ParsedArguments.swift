@@ -1,3 +1,5 @@
+import RectifyEngine
+
 /// Options and positionals of one command line, checked against its `CommandSpec`.
 struct ParsedArguments: Sendable {
     private(set) var values: [String: String] = [:]
@@ -19,7 +21,8 @@ struct ParsedArguments: Sendable {
             }
             guard argument.hasPrefix("--") else {
                 if argument.hasPrefix("-") && argument.count > 1 && Double(argument) == nil {
-                    throw UsageError("unknown option \(argument) for 'rectify \(spec.name)'", command: spec.name)
+                    throw UsageError("unknown option \(TerminalText.excerpt(argument))\(spec.optionHint(argument)) for 'rectify \(spec.name)'",
+                                     command: spec.name)
                 }
                 positionals.append(argument)
                 continue
@@ -31,7 +34,8 @@ struct ParsedArguments: Sendable {
                 name = String(name[..<equals])
             }
             guard let option = spec.options.first(where: { $0.name == name }) else {
-                throw UsageError("unknown option --\(name) for 'rectify \(spec.name)'", command: spec.name)
+                throw UsageError("unknown option --\(TerminalText.excerpt(name))\(spec.optionHint(name)) for 'rectify \(spec.name)'",
+                                 command: spec.name)
             }
             if option.value == nil {
                 guard inlineValue == nil else {
@@ -57,7 +61,7 @@ struct ParsedArguments: Sendable {
     func int(_ name: String, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
         guard let text = values[name] else { return nil }
         guard let number = Int(text), range.contains(number) else {
-            throw UsageError("invalid --\(name) '\(text)': expected an integer from \(range.lowerBound) to \(range.upperBound)", command: command)
+            throw UsageError("invalid --\(name) \(UsageError.quoted(text)): expected an integer from \(range.lowerBound) to \(range.upperBound)", command: command)
         }
         return number
     }
@@ -66,7 +70,7 @@ struct ParsedArguments: Sendable {
     func double(_ name: String, in range: ClosedRange<Double>) throws(UsageError) -> Double? {
         guard let text = values[name] else { return nil }
         guard let number = Double(text), number.isFinite, range.contains(number) else {
-            throw UsageError("invalid --\(name) '\(text)': expected a number from \(range.lowerBound) to \(Int(range.upperBound))", command: command)
+            throw UsageError("invalid --\(name) \(UsageError.quoted(text)): expected a number from \(range.lowerBound) to \(Int(range.upperBound))", command: command)
         }
         return number
     }
@@ -75,7 +79,9 @@ struct ParsedArguments: Sendable {
     func choice<T>(_ name: String, _ parse: (String) -> T?, allowed: [String]) throws(UsageError) -> T? {
         guard let text = values[name] else { return nil }
         guard let chosen = parse(text) else {
-            throw UsageError("invalid --\(name) '\(text)': expected one of \(allowed.joined(separator: ", "))", command: command)
+            let hint = Spelling.suggestion(for: text, in: allowed)
+            throw UsageError("invalid --\(name) \(UsageError.quoted(text))\(hint): expected one of \(allowed.joined(separator: ", "))",
+                             command: command)
         }
         return chosen
     }
@@ -91,6 +97,9 @@ struct UsageError: Error, Sendable, CustomStringConvertible {
         self.command = command
     }
 
+    /// A value from the command line for a message: quoted, short and printable.
+    static func quoted(_ text: some StringProtocol) -> String { "'" + TerminalText.excerpt(String(text)) + "'" }
+
     var description: String {
         let hint = command.map { "; see 'rectify \($0) --help'" } ?? "; see 'rectify --help'"
         return message + hint
@@ -98,13 +107,21 @@ struct UsageError: Error, Sendable, CustomStringConvertible {
 }
 
 extension CommandSpec {
+    /// " (did you mean --NAME?)" for an unknown option close to one of ours, or "".
+    func optionHint(_ typed: String) -> String {
+        let bare = String(typed.drop { $0 == "-" })
+        let names = options.map(\.name)
+        if typed.hasPrefix("-") && !typed.hasPrefix("--") && names.contains(bare) { return " (did you mean --\(bare)?)" }
+        return Spelling.suggestion(for: bare, in: names) { "--" + $0 }
+    }
+
     /// Parses a command line that takes options only; `nil` means `--help` was asked for.
     func parseOptions(_ arguments: [String]) throws(CLIError) -> ParsedArguments? {
         let args: ParsedArguments
         do { args = try ParsedArguments(arguments, spec: self) } catch { throw .usage(error) }
         if args.flag("help") { return nil }
         if let extra = args.positionals.first {
-            throw .usage(UsageError("unexpected argument '\(extra)'", command: name))
+            throw .usage(UsageError("unexpected argument \(UsageError.quoted(extra))", command: name))
         }
         return args
     }

@@ -55,13 +55,13 @@ enum ScenarioOptions {
         var routing = preset.routing
         if let factor = args.value("capacity-factor") {
             guard let parsed = CapacityFactor(parsing: factor), RoutingLimits.capacityFactor.contains(parsed.tenThousandths) else {
-                throw UsageError("invalid --capacity-factor '\(factor)': expected a decimal from 0.0001 to 1000 with at most 4 places", command: args.command)
+                throw UsageError("invalid --capacity-factor \(UsageError.quoted(factor)): expected a decimal from 0.0001 to 1000 with at most 4 places", command: args.command)
             }
             routing.capacityFactor = parsed
         }
         if let factor = args.value("ir-capacity-factor") {
             guard let parsed = CapacityFactor(parsing: factor), RoutingLimits.capacityFactor.contains(parsed.tenThousandths) else {
-                throw UsageError("invalid --ir-capacity-factor '\(factor)': expected a decimal from 0.0001 to 1000 with at most 4 places", command: args.command)
+                throw UsageError("invalid --ir-capacity-factor \(UsageError.quoted(factor)): expected a decimal from 0.0001 to 1000 with at most 4 places", command: args.command)
             }
             routing.irCapacityFactor = parsed
         }
@@ -109,7 +109,7 @@ enum ScenarioOptions {
         }
         if let seedText = args.value("seed") {
             guard let seed = UInt64(seedText) else {
-                throw UsageError("invalid --seed '\(seedText)': expected a non-negative integer", command: args.command)
+                throw UsageError("invalid --seed \(UsageError.quoted(seedText)): expected a non-negative integer", command: args.command)
             }
             guard case .synthetic(var parameters) = preset.workload else {
                 throw UsageError("--seed applies to the synthetic workload, not to a trace", command: args.command)
@@ -127,15 +127,15 @@ enum ScenarioOptions {
     private static func fit(_ shape: TraceShape, path: String, routing: inout RoutingConfig, gpus: Int?, experts: Int?,
                             tokensPerGPU: Int?, topKGiven: Bool) throws {
         if let experts, experts != shape.experts {
-            throw CLIError.invalid("\(path): the trace has \(shape.experts) experts, --experts says \(experts)")
+            throw CLIError.invalid("\(TerminalText.path(path)): the trace has \(shape.experts) experts, --experts says \(experts)")
         }
         let gpuCount = gpus ?? (tokensPerGPU.map { max(1, shape.tokens / $0) } ?? shape.gpus ?? routing.gpus)
         guard shape.tokens % gpuCount == 0, shape.experts % gpuCount == 0 else {
             let origin = gpus == nil && tokensPerGPU == nil && shape.gpus != nil ? " (\(shape.gpusOrigin))" : ""
-            throw CLIError.invalid("\(path): \(shape.tokens) tokens and \(shape.experts) experts per step cannot be split over \(gpuCount) GPUs\(origin); pass --gpus with a divisor of both")
+            throw CLIError.invalid("\(TerminalText.path(path)): \(shape.tokens) tokens and \(shape.experts) experts per step cannot be split over \(gpuCount) GPUs\(origin); pass --gpus with a divisor of both")
         }
         if let tokensPerGPU, tokensPerGPU * gpuCount != shape.tokens {
-            throw CLIError.invalid("\(path): the trace has \(shape.tokens) tokens per step, not \(gpuCount) GPUs x \(tokensPerGPU)")
+            throw CLIError.invalid("\(TerminalText.path(path)): the trace has \(shape.tokens) tokens per step, not \(gpuCount) GPUs x \(tokensPerGPU)")
         }
         routing.gpus = gpuCount
         routing.experts = shape.experts
@@ -150,7 +150,9 @@ enum ScenarioOptions {
         var modes: [RectifyMode] = []
         for word in text.split(separator: ",", omittingEmptySubsequences: false) {
             guard let mode = RectifyMode(rawValue: String(word)) else {
-                throw .usage(UsageError("invalid --mode '\(word)': expected vanilla, ir, fr, ir+fr (comma-separated) or all", command: args.command))
+                let hint = Spelling.suggestion(for: String(word), in: RectifyMode.allCases.map(\.rawValue) + ["all"])
+                throw .usage(UsageError("invalid --mode \(UsageError.quoted(word))\(hint): expected vanilla, ir, fr, ir+fr (comma-separated) or all",
+                                        command: args.command))
             }
             if !modes.contains(mode) { modes.append(mode) }
         }

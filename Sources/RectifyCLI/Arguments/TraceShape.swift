@@ -25,7 +25,7 @@ struct TraceShape {
                                   gpus: capture.worldSize, gpusOrigin: "the capture's \(capture.worldSize) ranks", source: capture)
             }
             if layer != nil {
-                throw CLIError.usage(UsageError("--layer applies to a capture folder; \(path) is a file", command: nil))
+                throw CLIError.usage(UsageError("--layer applies to a capture folder; \(TerminalText.path(path)) is a file", command: nil))
             }
             let trace = try TraceSource(path: path, loop: loop)
             var shape = TraceShape(tokens: trace.tokens, experts: trace.experts, source: trace)
@@ -59,13 +59,13 @@ struct TraceShape {
                                   gpus: source.worldSize, gpusOrigin: "the capture's \(source.worldSize) ranks", source: source)
             case .waiting(let reason):
                 if let signo = stop?.received {
-                    throw .runtime("\(path): stopped by \(StopRequest.name(signo)) before a complete step arrived (\(reason))")
+                    throw .runtime("\(TerminalText.path(path)): stopped by \(StopRequest.name(signo)) before a complete step arrived (\(reason))")
                 }
                 if let limit, Date().timeIntervalSince(start) >= limit {
-                    throw .runtime("\(path): no complete step to follow after \(String(format: "%g", limit)) s (\(reason))")
+                    throw .runtime("\(TerminalText.path(path)): no complete step to follow after \(String(format: "%g", limit)) s (\(reason))")
                 }
                 if said != reason {
-                    FileHandle.standardError.write(Data("rectify: waiting for a complete step in \(path) (\(reason)); Ctrl+C stops\n".utf8))
+                    StandardStreams.writeError("rectify: waiting for a complete step in \(TerminalText.path(path)) (\(reason)); Ctrl+C stops")
                     said = reason
                 }
                 Thread.sleep(forTimeInterval: FollowSource.pollInterval)
@@ -77,6 +77,6 @@ struct TraceShape {
     private static func warnSkipped(_ capture: CaptureSource) {
         guard let first = capture.skipped.first else { return }
         let more = capture.skipped.count > 1 ? " (and \(capture.skipped.count - 1) more)" : ""
-        FileHandle.standardError.write(Data("rectify: warning: \(capture.layer.path): left out \(first)\(more)\n".utf8))
+        StandardStreams.writeError("rectify: warning: \(capture.layer.path): left out \(first)\(more)")
     }
 }

@@ -26,7 +26,8 @@ enum PresetsCommand {
             let pad = String(repeating: " ", count: width - listing.name.count)
             let text = listing.problem.map { "INVALID: \($0)" } ?? listing.description
             let place = listing.path == nil ? " (built in)" : ""
-            return "\(listing.name)\(pad)  \(text)\(place)"
+            // Names and descriptions come from files: no escape sequence reaches the terminal.
+            return TerminalText.sanitized("\(listing.name)\(pad)  \(text)\(place)")
         }.joined(separator: "\n") + "\n"
     }
 
@@ -46,7 +47,7 @@ enum PresetsCommand {
                         throw CLIError.invalid("\(path): trace: \(error.description)")
                     }
                 }
-                lines.append("\(path): ok")
+                lines.append("\(TerminalText.sanitized(path)): ok")
             } catch let error as ConfigError {
                 throw .invalid(error.description)
             } catch let error as CLIError {

@@ -31,8 +31,19 @@ enum RunCommand {
         standard output.
         """)
 
-    static func run(_ arguments: [String]) throws(CLIError) -> String {
-        guard let args = try spec.parseOptions(arguments) else { return spec.help }
+    /// `run`'s own options, checked; the workload options are checked by `ScenarioOptions.resolve`.
+    struct Options {
+        let args: ParsedArguments
+        let steps: Int?
+        let format: OutputFormat
+        let threads: Int?
+        let idleTimeout: Double?
+        let modes: [RectifyMode]
+    }
+
+    /// Reads the command line without routing anything; `nil` means `--help` was asked for.
+    static func options(_ arguments: [String]) throws(CLIError) -> Options? {
+        guard let args = try spec.parseOptions(arguments) else { return nil }
         let steps: Int?
         let format: OutputFormat
         let threads: Int?
@@ -47,6 +58,13 @@ enum RunCommand {
             throw .usage(UsageError("--idle-timeout applies to --follow", command: spec.name))
         }
         let modes = try ScenarioOptions.modes(args, default: RectifyMode.allCases)
+        return Options(args: args, steps: steps, format: format, threads: threads, idleTimeout: idleTimeout, modes: modes)
+    }
+
+    static func run(_ arguments: [String]) throws(CLIError) -> String {
+        guard let options = try options(arguments) else { return spec.help }
+        let (args, steps, format, threads, idleTimeout, modes) =
+            (options.args, options.steps, options.format, options.threads, options.idleTimeout, options.modes)
         // Following runs until told to stop: a signal ends it cleanly, from the first wait on.
         let stop = args.value("follow") != nil ? StopRequest() : nil
         defer { stop?.finish() }

@@ -49,7 +49,7 @@ enum SweepCommand {
             let folder = URL(fileURLWithPath: svg).deletingLastPathComponent().path
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-                throw .invalid("--svg \(svg): the folder \(folder) does not exist")
+                throw .invalid("--svg \(TerminalText.path(svg)): the folder \(TerminalText.path(folder)) does not exist")
             }
         }
         let scenario = try ScenarioOptions.resolve(args, traceLoopDefault: false)
@@ -69,7 +69,7 @@ enum SweepCommand {
         func factor(_ word: Substring) throws(UsageError) -> CapacityFactor {
             guard let parsed = CapacityFactor(parsing: String(word)),
                   RoutingLimits.capacityFactor.contains(parsed.tenThousandths) else {
-                throw UsageError("invalid --capacity-factors '\(text)': '\(word)' is not a decimal from 0.0001 to 1000 with at most 4 places", command: spec.name)
+                throw UsageError("invalid --capacity-factors \(UsageError.quoted(text)): \(UsageError.quoted(word)) is not a decimal from 0.0001 to 1000 with at most 4 places", command: spec.name)
             }
             return parsed
         }
@@ -77,17 +77,17 @@ enum SweepCommand {
         if text.contains(":") {
             let parts = text.split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count == 3 else {
-                throw UsageError("invalid --capacity-factors '\(text)': expected START:END:STEP such as 0.5:2.0:0.25, or a comma list", command: spec.name)
+                throw UsageError("invalid --capacity-factors \(UsageError.quoted(text)): expected START:END:STEP such as 0.5:2.0:0.25, or a comma list", command: spec.name)
             }
             let start = try factor(parts[0]).tenThousandths
             let end = try factor(parts[1]).tenThousandths
             let step = try factor(parts[2]).tenThousandths
             guard start <= end else {
-                throw UsageError("invalid --capacity-factors '\(text)': the start is above the end", command: spec.name)
+                throw UsageError("invalid --capacity-factors \(UsageError.quoted(text)): the start is above the end", command: spec.name)
             }
             let count = (end - start) / step + 1
             guard count <= maxFactors else {
-                throw UsageError("invalid --capacity-factors '\(text)': \(count) factors, at most \(maxFactors)", command: spec.name)
+                throw UsageError("invalid --capacity-factors \(UsageError.quoted(text)): \(count) factors, at most \(maxFactors)", command: spec.name)
             }
             values = (0..<count).map { start + $0 * step }
         } else {
@@ -97,7 +97,7 @@ enum SweepCommand {
         }
         let unique = Array(Set(values)).sorted()
         guard unique.count <= maxFactors else {
-            throw UsageError("invalid --capacity-factors '\(text)': \(unique.count) factors, at most \(maxFactors)", command: spec.name)
+            throw UsageError("invalid --capacity-factors \(UsageError.quoted(text)): \(unique.count) factors, at most \(maxFactors)", command: spec.name)
         }
         return unique.map(CapacityFactor.init(tenThousandths:))
     }
@@ -108,7 +108,8 @@ enum SweepCommand {
         var schemes: [RoutingScheme] = []
         for word in text.split(separator: ",", omittingEmptySubsequences: false) {
             guard let scheme = RoutingScheme(label: String(word)) else {
-                throw UsageError("invalid --modes '\(word)': expected vanilla, ir, fr, ir+fr, dropless, expert-choice (comma-separated) or all", command: spec.name)
+                let hint = Spelling.suggestion(for: String(word), in: RoutingScheme.allCases.map(\.label) + ["all"])
+                throw UsageError("invalid --modes \(UsageError.quoted(word))\(hint): expected vanilla, ir, fr, ir+fr, dropless, expert-choice (comma-separated) or all", command: spec.name)
             }
             if !schemes.contains(scheme) { schemes.append(scheme) }
         }

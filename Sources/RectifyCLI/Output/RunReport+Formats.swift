@@ -64,7 +64,7 @@ extension RunReport {
         if let last = followed.last { text += String(format: ", last capture step %d, lag %.2f s", last.captureStep, last.lag) }
         if let stoppedBy { text += "; stopped by \(stoppedBy)" }
         if let problem = status.lastProblem { text += "; last problem: \(problem)" }
-        return text
+        return TerminalText.sanitized(text)
     }
 
     /// One object a line: the config, then every (mode, step), then each mode's total.
@@ -155,7 +155,7 @@ extension RunReport {
     /// A readable summary: the configuration, then one row per mode (and per step with --detail).
     private func table(detail: Bool) -> String {
         let r = preset.routing
-        var out = "preset \(preset.name): \(preset.workloadLabel)\n"
+        var out = TerminalText.sanitized("preset \(preset.name): \(preset.workloadLabel)") + "\n"
         if let summary = followSummary() { out += summary + "\n" }
         out += "\(r.gpus) GPUs x \(r.experts / r.gpus) experts (\(r.experts) in all), top-\(r.topK), capacity factor \(r.capacityFactor) -> C = \(r.capacity) per (GPU, expert), policy \(r.dropPolicy.rawValue), \(stepsRun) step\(stepsRun == 1 ? "" : "s") of \(r.tokens) tokens\n"
         out += measuredFidelity

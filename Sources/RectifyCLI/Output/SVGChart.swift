@@ -194,7 +194,8 @@ enum SVGChart {
 
     static func escape(_ text: String) -> String {
         var out = ""
-        for character in text {
+        // A preset name with a control character would make the document invalid XML.
+        for character in TerminalText.sanitized(text) {
             switch character {
             case "&": out += "&amp;"
             case "<": out += "&lt;"

@@ -142,7 +142,7 @@ struct SweepReport: Sendable {
     /// Grouped by capacity factor so the modes compare side by side; `-` where a figure does not apply.
     func table() -> String {
         let r = preset.routing
-        var out = "preset \(preset.name): \(preset.workloadLabel)\n"
+        var out = TerminalText.sanitized("preset \(preset.name): \(preset.workloadLabel)") + "\n"
         out += "\(r.gpus) GPUs x \(r.experts / r.gpus) experts (\(r.experts) in all), top-\(r.topK), policy \(r.dropPolicy.rawValue), "
         out += "\(steps) step\(steps == 1 ? "" : "s") of \(r.tokens) tokens per point, the same batches for every point\n"
         out += measuredFidelity

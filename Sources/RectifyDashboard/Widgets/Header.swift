@@ -11,7 +11,7 @@ enum Header {
         let applied = snapshot.config
         let presetPending = state.preset.name != snapshot.presetName
         let items: [(full: String, short: String, value: String, pending: Bool)] = [
-            ("preset", "", state.preset.name, presetPending),
+            ("preset", "", TerminalText.sanitized(state.preset.name), presetPending),
             ("mode", "", state.mode.label, false),
             ("top-k", "k", String(config.topK), presetPending || config.topK != applied.topK),
             ("cf", "cf", config.capacityFactor.description, presetPending || config.capacityFactor != applied.capacityFactor),
@@ -65,9 +65,9 @@ enum Header {
             column = grid.put("  * applies at the next batch", in: rect, column: column, row: row, style: palette.pending)
         }
         if let notice = state.notice {
-            grid.put("  " + notice, in: rect, column: column, row: row, style: palette.notice)
+            grid.put("  " + TerminalText.sanitized(notice), in: rect, column: column, row: row, style: palette.notice)
         } else if let message = snapshot.message {
-            grid.put("  " + message, in: rect, column: column, row: row, style: palette.error)
+            grid.put("  " + TerminalText.sanitized(message), in: rect, column: column, row: row, style: palette.error)
         }
     }
 
@@ -77,7 +77,7 @@ enum Header {
                                    into grid: inout CellGrid, glyphs: Glyphs, palette: Palette) -> Int {
         var column = start
         let items: [(String, String)] = [
-            ("  follow ", "\(follow.path) L\(follow.layer)"),
+            ("  follow ", "\(TerminalText.sanitized(follow.path)) L\(follow.layer)"),
             ("  step ", follow.lastStep.map(String.init) ?? glyphs.unknown),
             ("  lag ", Format.duration(lag, micro: glyphs.unicode ? "µs" : "us", unknown: glyphs.unknown)),
             ("  skipped ", String(follow.skipped)),
@@ -89,7 +89,7 @@ enum Header {
         if var problem = follow.problem {
             // The folder is already on the line: name files relative to it.
             problem = problem.replacingOccurrences(of: follow.path + "/", with: "")
-            column = grid.put("  " + problem, in: rect, column: column, row: row, style: palette.error)
+            column = grid.put("  " + TerminalText.sanitized(problem), in: rect, column: column, row: row, style: palette.error)
         }
         return column
     }

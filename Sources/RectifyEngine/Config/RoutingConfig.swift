@@ -109,6 +109,9 @@ extension RoutingConfig {
 }
 
 /// A rejected setting: which key, what value, what would be accepted.
+///
+/// Keys and values may come from a file or the command line: the description echoes a short,
+/// printable excerpt of them (`TerminalText`), never a whole 10 MB value or an escape sequence.
 public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     public var key: String
     public var value: String
@@ -119,15 +122,18 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     public var unknownKey: Bool
     /// A whole-sentence account for problems that are not one key's value (malformed JSON).
     public var message: String?
+    /// The accepted key or value closest to the one given, when one is close (a likely typo).
+    public var suggestion: String?
 
     public init(key: String, value: String, allowed: String, source: String? = nil, unknownKey: Bool = false,
-                message: String? = nil) {
+                message: String? = nil, suggestion: String? = nil) {
         self.key = key
         self.value = value
         self.allowed = allowed
         self.source = source
         self.unknownKey = unknownKey
         self.message = message
+        self.suggestion = suggestion
     }
 
     /// The same error, attributed to a file.
@@ -138,9 +144,11 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let place = source.map { "\($0): " } ?? ""
-        if let message { return place + message }
-        if unknownKey { return "\(place)unknown key \"\(key)\": expected one of \(allowed)" }
-        return "\(place)invalid \(key) \(value): expected \(allowed)"
+        let place = source.map { "\(TerminalText.path($0)): " } ?? ""
+        if let message { return place + TerminalText.line(message) }
+        let hint = suggestion.map { " (did you mean \(TerminalText.excerpt($0))?)" } ?? ""
+        let allowed = TerminalText.line(self.allowed)
+        if unknownKey { return "\(place)unknown key \"\(TerminalText.excerpt(key))\"\(hint): expected one of \(allowed)" }
+        return "\(place)invalid \(TerminalText.excerpt(key)) \(TerminalText.excerpt(value))\(hint): expected \(allowed)"
     }
 }

@@ -68,8 +68,9 @@ public enum PresetCatalog {
             if FileManager.default.fileExists(atPath: path) { return try PresetReader.read(file: path) }
         }
         if nameOrPath == defaultName { return builtInDefault }
-        let known = available(in: folders).map(\.name).joined(separator: ", ")
-        throw ConfigError(key: "preset", value: nameOrPath, allowed: "one of \(known), or a path to a .json file")
+        let names = available(in: folders).map(\.name)
+        throw ConfigError(key: "preset", value: nameOrPath, allowed: "one of \(names.joined(separator: ", ")), or a path to a .json file",
+                          suggestion: Spelling.closest(to: nameOrPath, in: names))
     }
 }
 

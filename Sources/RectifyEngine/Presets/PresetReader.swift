@@ -11,6 +11,12 @@ public enum PresetReader {
 
     /// Reads a preset file; its name is the file name without `.json`.
     public static func read(file path: String) throws(ConfigError) -> Preset {
+        // Refuse a huge file before reading it: the parser's own size limit would come after the read.
+        let limit = JSONLimits.standard.maxBytes
+        if let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue, size > limit {
+            throw ConfigError(key: "file", value: path, allowed: "", source: path,
+                              message: "file of \(size) bytes, longer than \(limit) bytes (the document size limit)")
+        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -106,7 +112,8 @@ public enum PresetReader {
 
     private static func rejectUnknown(_ members: [(key: String, value: JSONValue)], allowed: [String], prefix: String) throws(ConfigError) {
         for member in members where !allowed.contains(member.key) {
-            throw ConfigError(key: prefix + member.key, value: "", allowed: allowed.joined(separator: ", "), unknownKey: true)
+            throw ConfigError(key: prefix + member.key, value: "", allowed: allowed.joined(separator: ", "), unknownKey: true,
+                              suggestion: Spelling.closest(to: member.key, in: allowed).map { prefix + $0 })
         }
     }
 
@@ -183,8 +190,10 @@ public enum PresetReader {
         func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws(ConfigError) -> T? where T.RawValue == String {
             guard let found = value(key) else { return nil }
             guard case .string(let text) = found, let chosen = T(rawValue: text) else {
-                throw ConfigError(key: prefix + key, value: Self.show(found),
-                                  allowed: "one of " + T.allCases.map(\.rawValue).joined(separator: ", "))
+                let names = T.allCases.map(\.rawValue)
+                let typed: String? = if case .string(let text) = found { text } else { nil }
+                throw ConfigError(key: prefix + key, value: Self.show(found), allowed: "one of " + names.joined(separator: ", "),
+                                  suggestion: typed.flatMap { Spelling.closest(to: $0, in: names) })
             }
             return chosen
         }
