@@ -39,7 +39,13 @@ public enum Rectify {
             switch command {
             case "--help", "-h", "help": output = overview
             case "--version", "version": output = "rectify \(version)\n"
-            case "run": output = try RunCommand.run(rest)
+            case "run":
+                // Written in pieces: a long csv or jsonl run is read back from its spool.
+                var failed = false
+                try RunCommand.run(rest) { (piece: Data) in
+                    if !failed && !StandardStreams.writeOutput(piece) { failed = true }
+                }
+                return failed ? 1 : 0
             case "sweep": output = try SweepCommand.run(rest)
             case "bench": output = try BenchCommand.run(rest)
             case "presets": output = try PresetsCommand.list(rest)
@@ -64,9 +70,11 @@ public enum Rectify {
 
 /// Whole-output writes, so that an error never leaves half a document on standard output.
 enum StandardStreams {
-    static func writeOutput(_ text: String) -> Bool {
+    static func writeOutput(_ text: String) -> Bool { writeOutput(Data(text.utf8)) }
+
+    static func writeOutput(_ data: Data) -> Bool {
         do {
-            try FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+            try FileHandle.standardOutput.write(contentsOf: data)
             return true
         } catch {
             writeError("rectify: cannot write output: \(error.localizedDescription)")

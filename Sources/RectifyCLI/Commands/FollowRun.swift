@@ -6,13 +6,14 @@ import RectifyEngine
 /// With `stream`, JSONL lines are written as steps are routed instead (see `RunReport.streamHeader`).
 enum FollowRun {
     static func route(scenario: Scenario, modes: [RectifyMode], steps limit: Int?, idleTimeout: Double?, detail: Bool,
-                      threads: Int?, stop: StopRequest, stream: Bool = false) throws(CLIError) -> RunReport {
+                      threads: Int?, stop: StopRequest, storage: RunReport.StepStorage = .keep,
+                      stream: Bool = false) throws(CLIError) -> RunReport {
         let preset = scenario.preset
         let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let source: any BatchSource
         do { source = try scenario.source(threads: workers) } catch { throw .runtime(error.description) }
         let router = Router(threads: workers)
-        var report = RunReport(preset: preset, modes: modes, requestedSteps: limit ?? 0)
+        var report = RunReport(preset: preset, modes: modes, requestedSteps: limit ?? 0, storage: storage)
         if stream, !StandardStreams.writeOutput(report.streamHeader()) { throw .runtime("cannot write output") }
         var lastArrival = Date()
         var skippedSoFar = 0
@@ -38,8 +39,12 @@ enum FollowRun {
             lastArrival = Date()
             do {
                 let analysis = try router.route(batch, config: preset.routing, modes: Set(modes))
-                report.record(analysis, keepDetail: detail)
-            } catch { throw .runtime(error.description) }
+                try report.record(analysis, keepDetail: detail)
+            } catch let error as CLIError {
+                throw error
+            } catch {
+                throw .runtime(String(describing: error))
+            }
             if let status = source.follow {
                 report.followed.append(RunReport.FollowedStep(
                     captureStep: status.lastStep ?? -1, session: status.lastSession ?? "",

@@ -61,8 +61,16 @@ enum RunCommand {
         return Options(args: args, steps: steps, format: format, threads: threads, idleTimeout: idleTimeout, modes: modes)
     }
 
+    /// The whole output as one text (tests and callers that want it whole).
     static func run(_ arguments: [String]) throws(CLIError) -> String {
-        guard let options = try options(arguments) else { return spec.help }
+        var data = Data()
+        try run(arguments) { (piece: Data) throws(CLIError) in data.append(piece) }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Routes, then hands the output to `out` in pieces once the whole run has succeeded.
+    static func run(_ arguments: [String], to out: (Data) throws(CLIError) -> Void) throws(CLIError) {
+        guard let options = try options(arguments) else { return try out(Data(spec.help.utf8)) }
         let (args, steps, format, threads, idleTimeout, modes) =
             (options.args, options.steps, options.format, options.threads, options.idleTimeout, options.modes)
         // Following runs until told to stop: a signal ends it cleanly, from the first wait on.
@@ -71,24 +79,37 @@ enum RunCommand {
         let scenario = try ScenarioOptions.resolve(args, traceLoopDefault: false, followWait: idleTimeout, stop: stop)
         let preset = scenario.preset
         let detail = args.flag("detail")
-        let keptSteps = format == .json || (format == .table && detail) ? (steps ?? 10) : 0
+        // csv and jsonl rows wait in a spool, a table without --detail needs only totals: only json
+        // and a detailed table keep every step in memory.
+        let keeps = format == .json || (format == .table && detail)
+        let keptSteps = keeps ? (steps ?? 10) : 0
         try MemoryCheck.check(args, scenario: scenario, batchesHeld: 1, hidden: true, keptSteps: keptSteps,
                               bytesPerKeptStep: MemoryCheck.reportBytesPerStep(preset.routing, modes: modes.count, detail: detail))
         let report: RunReport
         if let stop, case .trace(let trace) = preset.workload, trace.follow {
+            let storage = format == .jsonl ? .latestOnly : try storage(format, keeps: keeps, modes: modes)
             report = try FollowRun.route(scenario: scenario, modes: modes, steps: steps, idleTimeout: idleTimeout,
-                                         detail: args.flag("detail"), threads: threads, stop: stop, stream: format == .jsonl)
+                                         detail: detail, threads: threads, stop: stop, storage: storage,
+                                         stream: format == .jsonl)
             if let summary = report.followSummary() { StandardStreams.writeError("rectify: " + summary) }
-            if format == .jsonl { return report.streamFooter() }
+            if format == .jsonl { return try out(Data(report.streamFooter().utf8)) }
         } else {
-            report = try route(scenario: scenario, modes: modes, steps: steps ?? 10, detail: args.flag("detail"), threads: threads)
+            report = try route(scenario: scenario, modes: modes, steps: steps ?? 10, detail: detail, threads: threads,
+                               storage: try storage(format, keeps: keeps, modes: modes))
         }
-        return report.render(format, detail: args.flag("detail"))
+        try report.write(format, detail: detail, to: out)
+    }
+
+    private static func storage(_ format: OutputFormat, keeps: Bool, modes: [RectifyMode]) throws(CLIError) -> RunReport.StepStorage {
+        if keeps { return .keep }
+        if format == .table { return .latestOnly }
+        return .spool(try StepSpool(modes: modes.count), format)
     }
 
     /// Routes `steps` batches in `modes`. Synthetic batches carry hidden states, so every step's
     /// output error is measured on `fidelityOptions.sampleTokens` tokens; traces leave it `nil`.
     static func route(scenario: Scenario, modes: [RectifyMode], steps: Int, detail: Bool, threads: Int?,
+                      storage: RunReport.StepStorage = .keep,
                       costParameters: CostParameters = CostParameters(),
                       fidelityOptions: FidelityOptions = FidelityOptions()) throws(CLIError) -> RunReport {
         let preset = scenario.preset
@@ -96,7 +117,7 @@ enum RunCommand {
         let source: any BatchSource
         do { source = try scenario.source(threads: workers, includeHidden: true) } catch { throw .invalid(error.description) }
         let router = Router(threads: workers)
-        var report = RunReport(preset: preset, modes: modes, requestedSteps: steps,
+        var report = RunReport(preset: preset, modes: modes, requestedSteps: steps, storage: storage,
                                costParameters: costParameters, fidelityOptions: fidelityOptions)
         var fidelity: OutputFidelity?
         for _ in 0..<steps {
@@ -111,8 +132,12 @@ enum RunCommand {
                                                 keepTokenRouting: fidelity != nil)
                 let measured = fidelity?.measure(batch: batch, config: preset.routing, analysis: analysis)
                 if measured != nil { report.measuredFidelity = true }
-                report.record(analysis, fidelity: measured, keepDetail: detail)
-            } catch { throw .runtime(error.description) }
+                try report.record(analysis, fidelity: measured, keepDetail: detail)
+            } catch let error as CLIError {
+                throw error
+            } catch {
+                throw .runtime(String(describing: error))
+            }
         }
         return report
     }

@@ -7,13 +7,47 @@ enum OutputFormat: String, CaseIterable {
 }
 
 extension RunReport {
-    func render(_ format: OutputFormat, detail: Bool) -> String {
+    /// The whole output as one text (tests; the command writes it in pieces with `write`).
+    func render(_ format: OutputFormat, detail: Bool) throws(CLIError) -> String {
+        var data = Data()
+        try write(format, detail: detail) { (piece: Data) throws(CLIError) in data.append(piece) }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Writes the output in pieces: a spooled run's steps are read back from their files, so a long
+    /// csv or jsonl run never holds its rows in memory.
+    func write(_ format: OutputFormat, detail: Bool, to out: (Data) throws(CLIError) -> Void) throws(CLIError) {
+        func text(_ string: String) throws(CLIError) { try out(Data(string.utf8)) }
         switch format {
-        case .json: return JSONWriter.write(json(detail: detail), indent: 2) + "\n"
-        case .jsonl: return jsonLines(detail: detail)
-        case .csv: return csv()
-        case .table: return table(detail: detail)
+        case .json: try text(JSONWriter.write(json(detail: detail), indent: 2) + "\n")
+        case .table: try text(table(detail: detail))
+        case .jsonl:
+            var head = [JSONWriter.write(.object([("config", config())]))]
+            if let follow = followJSON() { head.append(JSONWriter.write(.object([("follow", follow)]))) }
+            try text(head.joined(separator: "\n") + "\n")
+            for index in runs.indices { try writeSteps(index, format: .jsonl, to: out) }
+            try text(totalLines().joined(separator: "\n") + "\n")
+        case .csv:
+            try text(Self.csvColumns.joined(separator: ",") + "\n")
+            for index in runs.indices {
+                try writeSteps(index, format: .csv, to: out)
+                try text(Self.csvTotalRow(runs[index]) + "\n")
+            }
         }
+    }
+
+    /// Mode `index`'s step lines: read back from the spool, or made from the kept steps.
+    private func writeSteps(_ index: Int, format: OutputFormat, to out: (Data) throws(CLIError) -> Void) throws(CLIError) {
+        if case .spool(let spool, _) = storage {
+            try spool.drain(index, out)
+            return
+        }
+        for step in runs[index].steps { try out(Data(Self.stepText(step, mode: runs[index].mode, format: format).utf8)) }
+    }
+
+    /// One step's line in csv or jsonl, newline included.
+    static func stepText(_ step: ModeStep, mode: RectifyMode, format: OutputFormat) -> String {
+        (format == .csv ? csvRow(step, mode: mode) : stepLine(step, mode: mode)) + "\n"
     }
 
     /// The resolved configuration, then the cost model's parameters and the fidelity options.
@@ -32,9 +66,7 @@ extension RunReport {
         members.append(("runs", .array(runs.map { run in
             .object([
                 ("mode", .string(run.mode.rawValue)),
-                ("steps", .array(run.steps.indices.map { i in
-                    FiguresJSON.step(run.steps[i], estimate: run.estimate(i), detail: detail ? run.details[i] : nil)
-                })),
+                ("steps", .array(run.steps.map { FiguresJSON.step($0.figures, estimate: $0.estimate, detail: $0.detail) })),
                 ("total", FiguresJSON.total(run)),
             ])
         })))
@@ -67,22 +99,12 @@ extension RunReport {
         return TerminalText.sanitized(text)
     }
 
-    /// One object a line: the config, then every (mode, step), then each mode's total.
-    private func jsonLines(detail: Bool) -> String {
-        var lines = [JSONWriter.write(.object([("config", config())]))]
-        if let follow = followJSON() { lines.append(JSONWriter.write(.object([("follow", follow)]))) }
-        for index in runs.indices {
-            for step in runs[index].steps.indices { lines.append(stepLine(run: index, step: step, detail: detail)) }
-        }
-        return (lines + totalLines()).joined(separator: "\n") + "\n"
-    }
-
     /// `{"mode": ..., step fields...}`, plus where the step came from when following.
-    private func stepLine(run index: Int, step: Int, detail: Bool, origin: FollowedStep? = nil) -> String {
-        let run = runs[index]
-        guard case .object(let members) = FiguresJSON.step(run.steps[step], estimate: run.estimate(step),
-                                                            detail: detail ? run.details[step] : nil) else { return "" }
-        var line: [(key: String, value: JSONValue)] = [("mode", .string(run.mode.rawValue))] + members
+    private static func stepLine(_ step: ModeStep, mode: RectifyMode, origin: FollowedStep? = nil) -> String {
+        guard case .object(let members) = FiguresJSON.step(step.figures, estimate: step.estimate, detail: step.detail) else {
+            return ""
+        }
+        var line: [(key: String, value: JSONValue)] = [("mode", .string(mode.rawValue))] + members
         if let origin {
             line.append(("follow", .object([("captureStep", .int(origin.captureStep)), ("session", .string(origin.session)),
                                              ("lag", .double(origin.lag)), ("skippedBefore", .int(origin.skippedBefore))])))
@@ -105,9 +127,8 @@ extension RunReport {
 
     /// The lines of the latest recorded step, one per mode, each with its origin in the capture.
     func streamLatestStep(detail: Bool) -> String {
-        guard let step = runs.first.map({ $0.steps.count - 1 }), step >= 0 else { return "" }
-        return runs.indices.map { stepLine(run: $0, step: step, detail: detail, origin: followed.last) }
-            .joined(separator: "\n") + "\n"
+        let lines = runs.compactMap { run in run.latest.map { Self.stepLine($0, mode: run.mode, origin: followed.last) } }
+        return lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
     }
 
     /// The last lines: what following did (without the per-step list, already streamed), then totals.
@@ -124,32 +145,31 @@ extension RunReport {
                              "tokens", "imbalance", "dropRate", "paddingRate", "gpuLoad",
                              "outputError", "stepTime", "usefulTokensPerSecond"]
 
-    /// A row per (mode, step) and a `total` row per mode; gpuLoad as `;`-separated counts; an
-    /// empty cell is a figure that does not apply (output error without hidden states).
-    private func csv() -> String {
-        func number(_ value: Double?) -> String { value.map { String($0) } ?? "" }
-        func finite(_ value: Double?) -> String {
-            guard let value, value.isFinite else { return "" }
-            return String(value)
-        }
-        var rows = [Self.csvColumns.joined(separator: ",")]
-        for run in runs {
-            for (i, f) in run.steps.enumerated() {
-                let estimate = run.estimate(i)
-                rows.append(([run.mode.rawValue] + [f.step, f.capacity, f.requested, f.kept, f.dropped, f.recovered, f.unrecovered,
-                              f.irTokens, f.filled, f.slots, f.padding, f.residualPadding, f.crossGPU, f.coveredTokens,
-                              f.tokens].map(String.init) + [number(f.imbalance), number(f.dropRate), number(f.paddingRate),
-                              f.gpuLoad.map(String.init).joined(separator: ";"), finite(estimate?.outputError),
-                              finite(estimate?.stepTime), finite(estimate?.usefulTokensPerSecond)]).joined(separator: ","))
-            }
-            let t = run.totals
-            rows.append(([run.mode.rawValue, "total"] + [t.capacity, t.requested, t.kept, t.dropped, t.recovered, t.unrecovered,
-                          t.irTokens, t.filled, t.slots, t.padding, t.residualPadding, t.crossGPU, t.coveredTokens,
-                          t.tokens].map(String.init) + [number(t.imbalance), number(t.dropRate), number(t.paddingRate),
-                          t.gpuLoad.map(String.init).joined(separator: ";"), finite(run.outputError),
-                          finite(run.cost.meanStepSeconds), finite(run.cost.usefulTokensPerSecond)]).joined(separator: ","))
-        }
-        return rows.joined(separator: "\n") + "\n"
+    /// A step's row: gpuLoad as `;`-separated counts; an empty cell is a figure that does not
+    /// apply (output error without hidden states). A `total` row per mode follows its steps.
+    private static func csvRow(_ step: ModeStep, mode: RectifyMode) -> String {
+        let f = step.figures, estimate = step.estimate
+        return ([mode.rawValue] + [f.step, f.capacity, f.requested, f.kept, f.dropped, f.recovered, f.unrecovered,
+                f.irTokens, f.filled, f.slots, f.padding, f.residualPadding, f.crossGPU, f.coveredTokens,
+                f.tokens].map(String.init) + [csvNumber(f.imbalance), csvNumber(f.dropRate), csvNumber(f.paddingRate),
+                f.gpuLoad.map(String.init).joined(separator: ";"), csvFinite(estimate.outputError),
+                csvFinite(estimate.stepTime), csvFinite(estimate.usefulTokensPerSecond)]).joined(separator: ",")
+    }
+
+    private static func csvTotalRow(_ run: ModeRun) -> String {
+        let t = run.totals
+        return ([run.mode.rawValue, "total"] + [t.capacity, t.requested, t.kept, t.dropped, t.recovered, t.unrecovered,
+                t.irTokens, t.filled, t.slots, t.padding, t.residualPadding, t.crossGPU, t.coveredTokens,
+                t.tokens].map(String.init) + [csvNumber(t.imbalance), csvNumber(t.dropRate), csvNumber(t.paddingRate),
+                t.gpuLoad.map(String.init).joined(separator: ";"), csvFinite(run.outputError),
+                csvFinite(run.cost.meanStepSeconds), csvFinite(run.cost.usefulTokensPerSecond)]).joined(separator: ",")
+    }
+
+    private static func csvNumber(_ value: Double?) -> String { value.map { String($0) } ?? "" }
+
+    private static func csvFinite(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "" }
+        return String(value)
     }
 
     /// A readable summary: the configuration, then one row per mode (and per step with --detail).
@@ -166,13 +186,13 @@ extension RunReport {
         var rows: [[String]] = []
         for run in runs {
             if detail {
-                for (i, f) in run.steps.enumerated() {
-                    let estimate = run.estimate(i)
+                for step in run.steps {
+                    let f = step.figures, estimate = step.estimate
                     rows.append([run.mode.rawValue, String(f.step), Self.percent(f.dropRate), String(f.dropped), String(f.recovered),
                                  String(f.filled), Self.percent(f.paddingRate),
                                  Self.percent(f.tokens > 0 ? Double(f.coveredTokens) / Double(f.tokens) : nil),
-                                 String(f.crossGPU), Self.ratio(f.imbalance), Self.percent(estimate?.outputError),
-                                 Self.milliseconds(estimate?.stepTime)])
+                                 String(f.crossGPU), Self.ratio(f.imbalance), Self.percent(estimate.outputError),
+                                 Self.milliseconds(estimate.stepTime)])
                 }
             }
             let t = run.totals
@@ -197,12 +217,5 @@ extension RunReport {
     static func ratio(_ value: Double?) -> String {
         guard let value else { return "-" }
         return String(format: "%.3f", value)
-    }
-}
-
-extension RunReport.ModeRun {
-    /// The issue 4 figures of step `index`, if recorded.
-    func estimate(_ index: Int) -> RunReport.StepEstimate? {
-        estimates.indices.contains(index) ? estimates[index] : nil
     }
 }

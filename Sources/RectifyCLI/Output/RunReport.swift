@@ -29,13 +29,28 @@ struct RunReport {
         }
     }
 
+    /// One step of one mode as the outputs print it.
+    struct ModeStep {
+        let figures: StepFigures
+        let estimate: StepEstimate
+        let detail: StepDetail?
+    }
+
+    /// Where the steps go: kept for the output (json, a table with --detail), written to a spool
+    /// as text (csv, jsonl) so memory stays flat in --steps, or only the latest (streamed).
+    enum StepStorage {
+        case keep
+        case spool(StepSpool, OutputFormat)
+        case latestOnly
+    }
+
     struct ModeRun {
         let mode: RectifyMode
-        var steps: [StepFigures] = []
-        var details: [StepDetail] = []
+        /// Every step, with `StepStorage.keep`.
+        var steps: [ModeStep] = []
+        /// The step recorded last, whatever the storage.
+        var latest: ModeStep?
         var totals: RunTotals
-        /// Parallel to `steps`.
-        var estimates: [StepEstimate] = []
         var cost = CostTotals()
         /// Summed over the measured steps; `nil` while no step was measured.
         var fidelity: FidelityScore?
@@ -65,26 +80,25 @@ struct RunReport {
     /// Whether output error was measured (the batches carry hidden states).
     var measuredFidelity = false
     var runs: [ModeRun]
+    let storage: StepStorage
+    private(set) var stepsRun = 0
 
-    init(preset: Preset, modes: [RectifyMode], requestedSteps: Int,
+    init(preset: Preset, modes: [RectifyMode], requestedSteps: Int, storage: StepStorage = .keep,
          costParameters: CostParameters = CostParameters(), fidelityOptions: FidelityOptions = FidelityOptions()) {
         self.preset = preset
+        self.storage = storage
         self.requestedSteps = requestedSteps
         self.costParameters = costParameters
         self.fidelityOptions = fidelityOptions
         runs = modes.map { ModeRun(mode: $0, totals: RunTotals(mode: $0)) }
     }
 
-    var stepsRun: Int { runs.first?.steps.count ?? 0 }
-
     /// Adds one routed step: its figures, its cost estimate and, when measured, its output error.
-    mutating func record(_ analysis: StepAnalysis, fidelity: StepFidelity? = nil, keepDetail: Bool) {
+    mutating func record(_ analysis: StepAnalysis, fidelity: StepFidelity? = nil, keepDetail: Bool) throws(CLIError) {
         for index in runs.indices {
             let mode = runs[index].mode
             guard let figures = analysis.figures(mode) else { continue }
-            runs[index].steps.append(figures)
             runs[index].totals.add(figures)
-            if keepDetail { runs[index].details.append(StepDetail(analysis)) }
             let cost = StepWork(analysis: analysis, mode: mode).map { CostModel.estimate($0, parameters: costParameters) }
             if let cost { runs[index].cost.add(cost) }
             let score = fidelity?.scores[.rectify(mode)]
@@ -93,9 +107,18 @@ struct RunReport {
                 sum.add(score)
                 runs[index].fidelity = sum
             }
-            runs[index].estimates.append(StepEstimate(outputError: score?.relativeError, stepTime: cost?.stepSeconds,
-                                                      usefulTokensPerSecond: cost?.usefulTokensPerSecond))
+            let step = ModeStep(figures: figures,
+                                estimate: StepEstimate(outputError: score?.relativeError, stepTime: cost?.stepSeconds,
+                                                       usefulTokensPerSecond: cost?.usefulTokensPerSecond),
+                                detail: keepDetail ? StepDetail(analysis) : nil)
+            runs[index].latest = step
+            switch storage {
+            case .keep: runs[index].steps.append(step)
+            case .spool(let spool, let format): try spool.append(index, Self.stepText(step, mode: mode, format: format))
+            case .latestOnly: break
+            }
         }
+        stepsRun += 1
     }
 }
 
