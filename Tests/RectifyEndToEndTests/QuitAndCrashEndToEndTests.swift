@@ -6,7 +6,7 @@ import Glibc
 import Darwin
 #endif
 
-// Ctrl+\ (SIGQUIT) and crash signals in the dashboard, with
+// Ctrl+\ (SIGQUIT) and crash signals in the dashboard, and SIGQUIT to `rectify run --follow`, with
 // SWIFT_BACKTRACE unset as on a user's machine: the Swift runtime's crash reporter is then
 // interactive on a terminal and used to keep the screen for 30 s. Each case must end within a
 // generous bound (a wait with a timeout, not a measurement) with the terminal restored.
@@ -68,5 +68,28 @@ struct QuitAndCrashTmuxTests {
         #expect(screen.contains("rectify: crashed (signal \(signo)"), "\(screen)")
         #expect(screen.contains("tty=restored"), "\(screen)")
         #expect(try await tmux.display(TerminalDemoTmuxTests.terminalState) == "0 1 0")
+    }
+}
+
+@Suite("run --follow and SIGQUIT")
+struct FollowQuitTests {
+    @Test("SIGQUIT stops run --follow like SIGTERM: exit 0, the routed steps and the summary")
+    func quitStopsFollowing() async throws {
+        let rectify = try RectifyExecutable.path()
+        let root = try RectifyProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let writer = FollowEndToEndTests.Writer(folder: root + "/capture")
+        let child = try ChildProcess.start(
+            rectify, arguments: ["run", "--follow", writer.folder, "--idle-timeout", "60", "--format", "jsonl"],
+            environment: ChildProcess.environment(["SWIFT_BACKTRACE": nil]))
+        // It says it is waiting once the stop request listens; a step then streams out when routed.
+        try await child.waitUntil("waiting") { _, errors in errors.contains("waiting for a complete step") }
+        try writer.write(step: 0, session: "quit")
+        try await child.waitUntil("streaming step 0") { output, _ in output.contains("\"captureStep\"") }
+        try child.signal(SIGQUIT)
+        let result = try await child.finish(timeout: QuitAndCrashTmuxTests.promptly)
+        #expect(result.exitCode == 0, "\(result)")
+        #expect(result.standardError.contains("stopped by SIGQUIT"), "\(result)")
+        #expect(result.standardOutput.contains("SIGQUIT"), "the footer names the signal: \(result)")
     }
 }
