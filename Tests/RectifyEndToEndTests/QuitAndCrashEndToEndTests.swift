@@ -79,13 +79,13 @@ struct FollowQuitTests {
         let root = try RectifyProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let writer = FollowEndToEndTests.Writer(folder: root + "/capture")
-        let child = try ChildProcess.start(
-            rectify, arguments: ["run", "--follow", writer.folder, "--idle-timeout", "60", "--format", "jsonl"],
-            environment: ChildProcess.environment(["SWIFT_BACKTRACE": nil]))
-        // It says it is waiting once the stop request listens; a step then streams out when routed.
-        try await child.waitUntil("waiting") { _, errors in errors.contains("waiting for a complete step") }
         try writer.write(step: 0, session: "quit")
-        try await child.waitUntil("streaming step 0") { output, _ in output.contains("\"captureStep\"") }
+        // An idle timeout no busy machine reaches: only the signal may end this run.
+        let child = try ChildProcess.start(
+            rectify, arguments: ["run", "--follow", writer.folder, "--idle-timeout", "3600", "--format", "jsonl"],
+            environment: ChildProcess.environment(["SWIFT_BACKTRACE": nil]))
+        // The stop request listens before the capture is opened, so once step 0 streams out it is live.
+        try await child.waitUntil("streaming step 0", timeout: .seconds(60)) { output, _ in output.contains("\"captureStep\"") }
         try child.signal(SIGQUIT)
         let result = try await child.finish(timeout: QuitAndCrashTmuxTests.promptly)
         #expect(result.exitCode == 0, "\(result)")

@@ -24,7 +24,11 @@ final class StopRequest {
         let registered = DispatchSemaphore(value: 0)
         for signo in Self.signals {
             var ignore = sigaction()
+            #if canImport(Glibc)
             ignore.__sigaction_handler.sa_handler = SIG_IGN
+            #else
+            ignore.__sigaction_u.__sa_handler = SIG_IGN
+            #endif
             var previous = sigaction()
             sigaction(signo, &ignore, &previous)
             previousActions[signo] = previous
