@@ -10,18 +10,21 @@ let package = Package(
     targets: [
         // ncursesw through a module map and a small shim for the macros and globals Swift cannot reach.
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        // Signal and crash handlers with their state, in C: only async-signal-safe code runs in a handler.
+        .target(name: "CTerminalSignals"),
         // The routing engine: spec sections 1-7, workloads, presets. No terminal code.
         .target(name: "RectifyEngine"),
         // Screen state, key handling, layout and widgets drawn into an in-memory cell grid.
         .target(name: "RectifyDashboard", dependencies: ["RectifyEngine"]),
         // The thin ncurses backend that puts a cell grid on a real terminal.
-        .target(name: "RectifyTerminal", dependencies: ["CNcursesw", "RectifyDashboard"]),
+        .target(name: "RectifyTerminal", dependencies: ["CNcursesw", "CTerminalSignals", "RectifyDashboard"]),
         // Argument parsing and the headless and interactive commands.
         .target(name: "RectifyCLI", dependencies: ["RectifyEngine", "RectifyDashboard", "RectifyTerminal"]),
         .executableTarget(name: "rectify", dependencies: ["RectifyCLI"]),
         .testTarget(name: "RectifyEngineTests", dependencies: ["RectifyEngine"]),
         .testTarget(name: "RectifyCLITests", dependencies: ["RectifyCLI", "RectifyEngine"]),
         .testTarget(name: "RectifyDashboardTests", dependencies: ["RectifyDashboard", "RectifyEngine"]),
+        .testTarget(name: "RectifyTerminalTests", dependencies: ["RectifyTerminal"]),
         .testTarget(name: "RectifyEndToEndTests", dependencies: ["RectifyEngine"]),
     ],
     swiftLanguageModes: [.v6]

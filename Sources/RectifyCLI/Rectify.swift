@@ -1,5 +1,6 @@
 import Foundation
 import RectifyEngine
+import RectifyTerminal
 
 /// The `rectify` command line: dispatches to the subcommands and maps failures to exit statuses.
 public enum Rectify {
@@ -29,6 +30,13 @@ public enum Rectify {
 
     /// The commands `rectify` knows, for suggestions when one is misspelt.
     static let commands = ["dash", "run", "sweep", "bench", "presets", "validate", "help", "version"]
+
+    /// Makes crashes and SIGQUIT end the process promptly, with the terminal restored, instead of
+    /// waiting in the Swift runtime's interactive crash reporter (see `CrashReporting`). Call
+    /// first thing in `main`: it may start the program again.
+    public static func prepareProcess() {
+        CrashReporting.prepareProcess()
+    }
 
     /// Runs one command line and returns the process exit status.
     public static func main(_ arguments: [String]) -> Int32 {

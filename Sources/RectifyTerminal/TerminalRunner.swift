@@ -26,7 +26,7 @@ public struct PreparedTerminal: Sendable, Hashable {
 /// `prepared.tier`, then `exit(try TerminalRunner.run(program, prepared: prepared))`.
 ///
 /// `run` blocks the calling thread and makes every curses call on it. It returns 0 when the program
-/// quits (`handle` returned false) and 128 + signo after SIGINT, SIGTERM or SIGHUP; the terminal is
+/// quits (`handle` returned false) and 128 + signo after SIGINT, SIGTERM, SIGHUP or SIGQUIT; the terminal is
 /// restored on every path, and on crashes as far as a signal handler can (see `TerminalSignals`).
 public enum TerminalRunner {
     /// Preflight plus tier: everything that can fail before the terminal is touched.

@@ -3,61 +3,55 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CNcursesw
+import CTerminalSignals
 
-/// Signal handling around one curses session.
+/// Signal handling around one curses session (the handlers themselves are in CTerminalSignals).
 ///
-/// SIGINT, SIGTERM and SIGHUP get C handlers (in the shim) that only record the signal number; the
-/// frame loop polls `pending`, restores the terminal with endwin and returns 128 + signo. A second
-/// such signal while the first is pending (a stuck frame) restores the terminal from the handler and
-/// dies with the default action.
+/// SIGINT, SIGTERM, SIGHUP and SIGQUIT get handlers that only record the signal number; the frame
+/// loop polls `pending`, restores the terminal with endwin and returns 128 + signo. SIGQUIT is among
+/// them so that Ctrl+\ never reaches the Swift runtime's crash reporter, which would take the
+/// screen. A second such signal while the first is pending (a stuck frame) restores the terminal
+/// from the handler and dies with the default action.
 ///
-/// Crashes (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP; a Swift trap is SIGILL or SIGTRAP)
-/// cannot wait for the loop and cannot call endwin, which is not async-signal-safe. Their handler
-/// writes the reset sequences captured by `armCrashRestore()` with write(2), puts the saved tty
-/// modes back with tcsetattr(3), then hands the signal to the previous handler (Swift's backtracer
-/// or the default action), so the crash report lands on a usable screen.
+/// Crashes cannot wait for the loop and cannot call endwin, which is not async-signal-safe: the
+/// process-wide crash handlers (`CrashReporting`) write the reset bytes captured by
+/// `armCrashRestore()` with write(2) and put the saved tty modes back with tcsetattr(3) first.
 ///
-/// SIGWINCH and SIGTSTP stay with ncurses: its own resize handling makes getch return KEY_RESIZE.
+/// SIGWINCH and SIGTSTP/SIGCONT stay with ncurses: its own resize handling makes getch return
+/// KEY_RESIZE, and its suspend handling leaves and re-enters the screen.
 final class TerminalSignals {
-    /// Shared with the C handlers. Never freed: a handler running on another thread may still read
-    /// it after `finish()` has uninstalled them. One small allocation per run.
-    private let state: UnsafeMutablePointer<rc_signal_state>
     private var previousMask = sigset_t()
-    private var crashRestoreArmed = false
 
     /// Unblocks the signals in this thread and installs the flag handlers. Call before newterm, so
     /// ncurses finds non-default SIGINT/SIGTERM handlers and does not install its own.
     init(terminalDescriptor: Int32) {
-        state = UnsafeMutablePointer<rc_signal_state>.allocate(capacity: 1)
-        state.initialize(to: rc_signal_state())
-        rc_signals_unblock(&previousMask)
-        rc_restore_save_modes(state, terminalDescriptor)
-        rc_signals_install(state)
+        // Crash handlers first: SIGQUIT's flag handler must sit on top of the crash handler and
+        // give it back in `finish()`.
+        CrashReporting.installHandlers()
+        ts_signals_unblock(&previousMask)
+        ts_restore_save_modes(terminalDescriptor)
+        ts_termination_install()
     }
 
-    /// Captures the terminal's reset sequences and installs the crash handlers. Call right after
-    /// the screen is set up.
+    /// Captures the terminal's reset sequences for the crash handlers. Call right after the screen
+    /// is set up (they come from its terminfo entry).
     func armCrashRestore() {
-        rc_restore_capture(state)
-        rc_crash_install(state)
-        crashRestoreArmed = true
+        let bytes = TerminalResetSequence.current()
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { ts_restore_set_sequences($0.baseAddress, $0.count) }
+        }
     }
 
     /// The terminating signal that has arrived, if any.
     var pending: Int32? {
-        let signo = rc_signals_pending(state)
+        let signo = ts_termination_pending()
         return signo == 0 ? nil : signo
     }
 
-    /// Puts every handler and the signal mask back. Call after endwin.
+    /// Puts the terminating signals' handlers and the signal mask back. Call after endwin.
     func finish() {
-        if crashRestoreArmed {
-            rc_crash_uninstall(state)
-            crashRestoreArmed = false
-        }
-        rc_restore_forget(state)
-        rc_signals_uninstall(state)
-        rc_signals_restore_mask(&previousMask)
+        ts_restore_forget()
+        ts_termination_uninstall()
+        ts_signals_restore_mask(&previousMask)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
 import RectifyCLI
 
+Rectify.prepareProcess()
 exit(Rectify.main(Array(CommandLine.arguments.dropFirst())))

@@ -14,7 +14,7 @@ The test process is the writer (``RouterCapture`` on the tiny MoE model); the fo
 2. a writer pausing for less than ``--idle-timeout``: following survives;
 3. a restarted writer (new session, step numbers from 0 again) is followed;
 4. a writer that stops: ``--idle-timeout`` ends the run and everything routed is printed;
-   SIGTERM/SIGINT/SIGHUP to a waiting follower end it with status 0 and valid JSON;
+   SIGTERM/SIGINT/SIGHUP/SIGQUIT to a waiting follower end it with status 0 and valid JSON;
 5. steps written before the follower started: only the newest is routed, the rest skipped;
 6. bad steps (a NaN logit, another token count) are rejected and following goes on.
 
@@ -310,7 +310,7 @@ class FollowTest(unittest.TestCase):
     def test_signal_to_waiting_follower_exits_zero_with_json(self):
         writer = self.writer()
         writer.write_steps(range(2), gap=0.05)
-        for step, name in enumerate(("SIGTERM", "SIGINT", "SIGHUP"), start=2):
+        for step, name in enumerate(("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT"), start=2):
             with self.subTest(signal=name):
                 proc = self.start_follow(idle=60)
                 time.sleep(0.3)

@@ -22,7 +22,7 @@ enum RunCommand {
         \(FidelityOptions().sampleTokens) sampled tokens per step; synthetic workloads only: '-' in the table, null in JSON and empty in CSV
         for traces), stepTime (seconds, cost model with its default parameters) and usefulTokensPerSecond.
         With --follow the run ends after --steps routed steps, after --idle-timeout without a new step,
-        or at Ctrl+C, SIGTERM or SIGHUP; it then prints everything routed (exit 0), with a "follow"
+        or at Ctrl+C, SIGTERM, SIGHUP or SIGQUIT; it then prints everything routed (exit 0), with a "follow"
         section (JSON) or line (table) saying how many steps were routed, skipped and rejected. With
         --format jsonl it streams instead: the config line (steps null), each routed step's lines as it
         is routed (with a "follow" object: captureStep, session, lag, skippedBefore), then the follow

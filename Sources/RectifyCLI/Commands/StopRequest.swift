@@ -2,8 +2,10 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Ctrl+C, SIGTERM and SIGHUP as a request to finish, for commands that run until told to stop
-/// (`run --follow`): the loop notices, stops, and still prints everything it routed.
+/// Ctrl+C, SIGTERM, SIGHUP and SIGQUIT (Ctrl+\\) as a request to finish, for commands that run until
+/// told to stop (`run --follow`): the loop notices, stops, and still prints everything it routed.
+/// SIGQUIT is one of them so that it ends the run like the others instead of going to the crash
+/// handler, which would print a backtrace and lose the report.
 final class StopRequest {
     /// Shared with the handlers on the signal queue.
     private final class Flag: Sendable {
@@ -12,14 +14,24 @@ final class StopRequest {
 
     private let flag = Flag()
     private var sources: [any DispatchSourceSignal] = []
-    static let signals = [SIGINT, SIGTERM, SIGHUP]
+    /// The actions the signals had before (SIGQUIT's is the crash handler), put back by `finish()`.
+    private var previousActions: [Int32: sigaction] = [:]
+    static let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
-    /// Starts listening; the signals' default actions are off until `finish()`.
+    /// Starts listening; the signals' previous actions are off until `finish()`.
     init() {
         let queue = DispatchQueue(label: "rectify.stop-request")
         let registered = DispatchSemaphore(value: 0)
         for signo in Self.signals {
-            Foundation.signal(signo, SIG_IGN)
+            var ignore = sigaction()
+            #if canImport(Glibc)
+            ignore.__sigaction_handler.sa_handler = SIG_IGN
+            #else
+            ignore.__sigaction_u.__sa_handler = SIG_IGN
+            #endif
+            var previous = sigaction()
+            sigaction(signo, &ignore, &previous)
+            previousActions[signo] = previous
             let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
             source.setEventHandler { [flag] in
                 _ = flag.signal.compareExchange(expected: 0, desired: signo, ordering: .relaxed)
@@ -44,14 +56,19 @@ final class StopRequest {
         case SIGINT: return "SIGINT"
         case SIGTERM: return "SIGTERM"
         case SIGHUP: return "SIGHUP"
+        case SIGQUIT: return "SIGQUIT"
         default: return "signal \(signo)"
         }
     }
 
-    /// Stops listening and gives the signals their default actions back.
+    /// Stops listening and gives the signals their previous actions back.
     func finish() {
         for source in sources { source.cancel() }
         sources.removeAll()
-        for signo in Self.signals { Foundation.signal(signo, SIG_DFL) }
+        for (signo, action) in previousActions {
+            var previous = action
+            sigaction(signo, &previous, nil)
+        }
+        previousActions.removeAll()
     }
 }

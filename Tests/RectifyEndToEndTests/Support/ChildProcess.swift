@@ -39,13 +39,16 @@ enum ChildProcess {
     /// a child still running then is killed and reported as an error.
     static func run(_ executable: String, arguments: [String], environment: [String: String],
                     timeout: Duration = .seconds(30)) async throws -> ChildResult {
+        try await start(executable, arguments: arguments, environment: environment).finish(timeout: timeout)
+    }
+
+    /// Starts `executable` like `run` and returns at once, for tests that signal it while it runs.
+    static func start(_ executable: String, arguments: [String], environment: [String: String]) throws -> RunningChild {
         let output = try TemporaryFile()
         let errors = try TemporaryFile()
         let pid = try spawn(executable, arguments: arguments, environment: environment,
                             stdoutDescriptor: output.descriptor, stderrDescriptor: errors.descriptor)
-        let status = try await wait(for: pid, timeout: timeout, label: ([executable] + arguments).joined(separator: " "))
-        return ChildResult(exitCode: status.exitCode, signal: status.signal,
-                           stdout: try output.contents(), stderr: try errors.contents())
+        return RunningChild(pid: pid, label: ([executable] + arguments).joined(separator: " "), output: output, errors: errors)
     }
 
     /// The process environment with `changes` applied (a nil value removes the variable).
@@ -117,12 +120,12 @@ enum ChildProcess {
 
     // MARK: - Waiting
 
-    private struct Status {
+    fileprivate struct Status {
         let exitCode: Int32?
         let signal: Int32?
     }
 
-    private static func wait(for pid: pid_t, timeout: Duration, label: String) async throws -> Status {
+    fileprivate static func wait(for pid: pid_t, timeout: Duration, label: String) async throws -> Status {
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         var status: Int32 = 0
@@ -142,6 +145,63 @@ enum ChildProcess {
         // WIFEXITED / WEXITSTATUS / WTERMSIG are macros Swift cannot import.
         let signal = status & 0x7F
         return signal == 0 ? Status(exitCode: (status >> 8) & 0xFF, signal: nil) : Status(exitCode: nil, signal: signal)
+    }
+}
+
+/// A child started by `ChildProcess.start`: its pid, what it has written so far, and its end.
+final class RunningChild {
+    let pid: pid_t
+    private let label: String
+    private let output: TemporaryFile
+    private let errors: TemporaryFile
+    private var finished = false
+
+    fileprivate init(pid: pid_t, label: String, output: TemporaryFile, errors: TemporaryFile) {
+        self.pid = pid
+        self.label = label
+        self.output = output
+        self.errors = errors
+    }
+
+    /// Standard output and standard error written so far.
+    var standardOutput: String { String(decoding: (try? output.contents()) ?? [], as: UTF8.self) }
+    var standardError: String { String(decoding: (try? errors.contents()) ?? [], as: UTF8.self) }
+
+    /// Sends `signo` to the child.
+    func signal(_ signo: Int32) throws {
+        guard kill(pid, signo) == 0 else {
+            throw ChildProcessError(description: "kill(\(pid), \(signo)): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Polls until `condition` holds for (stdout, stderr); throws with both at the timeout.
+    func waitUntil(_ what: String, timeout: Duration = .seconds(20),
+                   _ condition: (_ stdout: String, _ stderr: String) -> Bool) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while !condition(standardOutput, standardError) {
+            if clock.now >= deadline {
+                throw ChildProcessError(description: "\(label): not \(what) after \(timeout); stdout: \(standardOutput.debugDescription); stderr: \(standardError.debugDescription)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Waits for the child to end, at most `timeout` (then kills it and throws); returns how it ended.
+    func finish(timeout: Duration) async throws -> ChildResult {
+        finished = true
+        let status = try await ChildProcess.wait(for: pid, timeout: timeout, label: label)
+        return ChildResult(exitCode: status.exitCode, signal: status.signal,
+                           stdout: try output.contents(), stderr: try errors.contents())
+    }
+
+    deinit {
+        // A test that failed before finish() must not leave the child running.
+        if !finished {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, 0)
+        }
     }
 }
 
