@@ -134,4 +134,11 @@ struct TraceHostileFileTests {
         let message = traceErrorMessage { () throws(WorkloadError) in _ = try NpyArray(data: Data(bytes), path: "deep.npy") }
         #expect(message?.hasPrefix("deep.npy: malformed .npy header: brackets nested more than 16 deep") == true, "\(message ?? "no error")")
     }
+
+    @Test("a dtype with a huge size is refused without overflowing (found by the fuzz test)")
+    func hugeDTypeSize() {
+        let bytes = TraceNpyBytes.file(header: TraceNpyBytes.dictionary(descr: "<f4611686018427387904", shape: [1]), payload: [])
+        let message = traceErrorMessage { () throws(WorkloadError) in _ = try NpyArray(data: Data(bytes), path: "big.npy") }
+        #expect(message?.hasPrefix("big.npy: dtype '<f4611686018427387904' is not supported") == true, "\(message ?? "no error")")
+    }
 }
