@@ -113,9 +113,9 @@ struct CaptureSourceTests {
         ("format", "\"other\"", "sidecar key 'format' is \"other\", expected \"rectify-capture\""),
         ("version", "2", "sidecar key 'version' is 2; this rectify reads version 1"),
         ("rank", "1", "sidecar key 'rank' is 1, expected 0 to 0 (worldSize 1)"),
-        ("topK", "5", "sidecar key 'topK' is 5, expected 1 to 4 (experts)"),
+        ("topK", "5", "sidecar key 'topK' is 5, expected 1 to 4 (at most experts, 4)"),
         ("dtype", "\"int8\"", "sidecar key 'dtype' is \"int8\", expected \"float32\" or \"float16\""),
-        ("tokens", "\"two\"", "sidecar key 'tokens' is \"two\", expected an integer >= 1"),
+        ("tokens", "\"two\"", "sidecar key 'tokens' is \"two\", expected an integer from 1 to 67108864"),
         ("tokenOrder", "\"random\"", "sidecar key 'tokenOrder' is \"random\", expected one of batch-major, sequence-major, flat"),
         ("file", "\"../x.npy\"", "sidecar key 'file' is \"../x.npy\", expected a file name in the sidecar's folder"),
         ("layer", "2", "sidecar key 'layer' is 2, but the file is in layer folder 0"),
@@ -182,6 +182,6 @@ struct CaptureSourceTests {
                 == "\(path): sidecar key 'experts' is 8, the trace has 6")
         #expect(CaptureSidecar.path(besideTrace: "/a/b/t.npy") == "/a/b/t.json")
         let bad = try folder.write("u.json", Array(#"{"topK": 0}"#.utf8))
-        #expect(workloadMessage { _ = try TraceSidecar(path: bad) } == "\(bad): sidecar key 'topK' is 0, expected an integer >= 1")
+        #expect(workloadMessage { _ = try TraceSidecar(path: bad) } == "\(bad): sidecar key 'topK' is 0, expected an integer from 1 to 64")
     }
 }

@@ -71,6 +71,6 @@ struct TraceNumpyFixtureTests {
         let path = try write(version == 2 ? Self.float32Version2 : Self.float32Version3, as: "v.npy", in: directory)
         let array = try NpyArray(path: path)
         #expect(array.header.majorVersion == version && array.shape == [2, 3])
-        #expect(array.decode(0..<6) == [1.5, -2.25, 4, 0, 8, -0.125])
+        #expect(try array.decode(0..<6) == [1.5, -2.25, 4, 0, 8, -0.125])
     }
 }

@@ -24,13 +24,16 @@ struct TraceShape {
                 return TraceShape(tokens: capture.tokens, experts: capture.experts, topK: capture.topK,
                                   gpus: capture.worldSize, gpusOrigin: "the capture's \(capture.worldSize) ranks", source: capture)
             }
+            if layer != nil, !pathExists(path) {
+                throw CLIError.invalid("\(path): no such capture folder")
+            }
             if layer != nil {
                 throw CLIError.usage(UsageError("--layer applies to a capture folder; \(TerminalText.path(path)) is a file", command: nil))
             }
             let trace = try TraceSource(path: path, loop: loop)
             var shape = TraceShape(tokens: trace.tokens, experts: trace.experts, source: trace)
             let sidecarPath = CaptureSidecar.path(besideTrace: path)
-            if FileManager.default.fileExists(atPath: sidecarPath) {
+            if pathExists(sidecarPath) {
                 let sidecar = try TraceSidecar(path: sidecarPath)
                 try sidecar.check(tokens: trace.tokens, experts: trace.experts, dtype: trace.dtype)
                 shape.topK = sidecar.topK

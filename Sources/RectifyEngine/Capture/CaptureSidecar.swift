@@ -33,13 +33,7 @@ public struct CaptureSidecar: Equatable, Sendable {
 
     /// Reads and checks the sidecar at `path`.
     public init(path: String) throws(WorkloadError) {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw WorkloadError("\(path): cannot read the sidecar")
-        }
-        try self.init(text: text, path: path)
+        try self.init(text: try SidecarText.read(path), path: path)
     }
 
     /// Parses sidecar `text`; `path` names it in errors and resolves `file`.
@@ -58,25 +52,31 @@ public struct CaptureSidecar: Equatable, Sendable {
         guard format == Self.format else {
             throw WorkloadError("\(path): sidecar key 'format' is \"\(format)\", expected \"\(Self.format)\"")
         }
-        let version = try fields.int("version", atLeast: 1)
+        let version = try fields.int("version", in: SidecarLimits.version)
         guard version == Self.version else {
             throw WorkloadError("\(path): sidecar key 'version' is \(version); this rectify reads version \(Self.version)")
         }
         self.path = path
         session = try fields.string("session")
-        step = try fields.int("step", atLeast: 0)
-        layer = try fields.int("layer", atLeast: 0)
+        step = try fields.int("step", in: SidecarLimits.step)
+        layer = try fields.int("layer", in: SidecarLimits.layer)
         layerName = try fields.string("layerName")
-        worldSize = try fields.int("worldSize", atLeast: 1)
-        rank = try fields.int("rank", atLeast: 0)
+        worldSize = try fields.int("worldSize", in: SidecarLimits.worldSize)
+        rank = try fields.int("rank", in: 0...Int.max)
         guard rank < worldSize else {
             throw WorkloadError("\(path): sidecar key 'rank' is \(rank), expected 0 to \(worldSize - 1) (worldSize \(worldSize))")
         }
-        tokens = try fields.int("tokens", atLeast: 1)
-        experts = try fields.int("experts", atLeast: 1)
-        topK = try fields.int("topK", atLeast: 1)
-        guard topK <= experts else {
-            throw WorkloadError("\(path): sidecar key 'topK' is \(topK), expected 1 to \(experts) (experts)")
+        tokens = try fields.int("tokens", in: SidecarLimits.tokens)
+        let stepTokens = tokens * worldSize  // both bounded: no overflow
+        guard RoutingLimits.totalTokens.contains(stepTokens) else {
+            throw WorkloadError("\(path): sidecar keys 'tokens' (\(tokens)) x 'worldSize' (\(worldSize)) make \(stepTokens) tokens per step, "
+                                + "expected at most \(RoutingLimits.totalTokens.upperBound)")
+        }
+        experts = try fields.int("experts", in: SidecarLimits.experts)
+        let maxK = min(experts, SidecarLimits.topK.upperBound)
+        topK = try fields.int("topK", in: SidecarLimits.topK)
+        guard topK <= maxK else {
+            throw WorkloadError("\(path): sidecar key 'topK' is \(topK), expected 1 to \(maxK) (at most experts, \(experts))")
         }
         let dtypeName = try fields.string("dtype")
         guard let named = NpyDType.allCases.first(where: { $0.name == dtypeName }) else {
@@ -93,7 +93,7 @@ public struct CaptureSidecar: Equatable, Sendable {
         }
         dataPath = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(file).path
         writtenAt = try fields.double("writtenAt")
-        gpus = try fields.optionalInt("gpus", atLeast: 1)
+        gpus = try fields.optionalInt("gpus", in: SidecarLimits.gpus)
     }
 
     /// The sidecar a single `.npy` trace may have: the same path with `.json` for `.npy`.

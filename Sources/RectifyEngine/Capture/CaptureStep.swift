@@ -42,21 +42,25 @@ public struct CaptureStep: Sendable {
                                     completedAt: byRank.map(\.writtenAt).max() ?? first.writtenAt))
     }
 
-    /// Maps every shard's `.npy` and checks its header against its sidecar, without decoding.
+    /// Opens every shard's `.npy` and checks its header and size against its sidecar, without decoding.
     public func checkFiles() throws(WorkloadError) {
         for shard in shards { _ = try open(shard) }
     }
 
-    /// Reads every shard, checks it against its sidecar and merges the ranks GPU-major.
+    /// Reads every shard with `pread` (a shard truncated meanwhile is an error, not a crash), checks
+    /// it against its sidecar and merges the ranks GPU-major.
     public func load(stepNumber: Int) throws(WorkloadError) -> RoutingBatch {
         var logits: [Float] = []
         logits.reserveCapacity(tokens * experts)
         for shard in shards {
-            let values = try open(shard).decode(0..<(shard.tokens * shard.experts))
-            if let (bad, what) = firstNonFinite(values) {
+            let array = try open(shard)
+            let context = "step \(step), rank \(shard.rank)"
+            let (values, nonFinite) = try array.read(0..<(shard.tokens * shard.experts), parts: 1, context: context)
+            try array.checkUnchanged(context: context)
+            if let bad = nonFinite {
                 throw WorkloadError(
-                    "\(shard.dataPath): token \(bad / experts), expert \(bad % experts): logit is \(what); finite values required "
-                        + "(step \(step), rank \(shard.rank))")
+                    "\(shard.dataPath): token \(bad / experts), expert \(bad % experts): logit is \(nonFiniteName(values[bad])); "
+                        + "finite values required (\(context))")
             }
             logits += values
         }

@@ -73,6 +73,8 @@ public final class FollowSource: BatchSource {
             status.problem = "\(layer.path): not found; waiting for the writer"
             return nil
         }
+        // A sidecar that cannot be read or is out of bounds rejects its step's shard; following goes on.
+        status.rejected += changes.freshProblems.count
         if let problem = changes.freshProblems.last { status.problem = problem.description }
         for path in changes.gone { pending[path] = nil }
         for sidecar in changes.sidecars where !seen.contains(key(sidecar)) { pending[sidecar.path] = sidecar }

@@ -19,20 +19,23 @@ struct SidecarFields {
         return text
     }
 
-    func int(_ key: String, atLeast minimum: Int) throws(WorkloadError) -> Int {
+    /// An integer in `range`; anything else names the key, the value and the range.
+    func int(_ key: String, in range: ClosedRange<Int>) throws(WorkloadError) -> Int {
         let found = try value(key)
+        let allowed = range.upperBound == Int.max ? "an integer >= \(range.lowerBound)"
+            : "an integer from \(range.lowerBound) to \(range.upperBound)"
         guard case .number(let text) = found, let number = Int(text) else {
-            throw WorkloadError("\(path): sidecar key '\(key)' is \(describe(found)), expected an integer >= \(minimum)")
+            throw WorkloadError("\(path): sidecar key '\(key)' is \(describe(found)), expected \(allowed)")
         }
-        guard number >= minimum else {
-            throw WorkloadError("\(path): sidecar key '\(key)' is \(number), expected an integer >= \(minimum)")
+        guard range.contains(number) else {
+            throw WorkloadError("\(path): sidecar key '\(key)' is \(number), expected \(allowed)")
         }
         return number
     }
 
-    func optionalInt(_ key: String, atLeast minimum: Int) throws(WorkloadError) -> Int? {
+    func optionalInt(_ key: String, in range: ClosedRange<Int>) throws(WorkloadError) -> Int? {
         guard let found = document[key], found != .null else { return nil }
-        return try int(key, atLeast: minimum)
+        return try int(key, in: range)
     }
 
     func double(_ key: String) throws(WorkloadError) -> Double {

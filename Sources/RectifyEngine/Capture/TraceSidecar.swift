@@ -1,6 +1,7 @@
 /// The optional sidecar of a single `.npy` trace (`trace.npy` beside `trace.json`): defaults for
 /// replaying it. Every key is optional, so a hand-written `{"topK": 2, "gpus": 8}` is enough; a
-/// capture's own sidecar (docs/capture-format.md) also qualifies.
+/// capture's own sidecar (docs/capture-format.md) also qualifies. Numbers are bounded by the
+/// engine's limits (`SidecarLimits`) as they are read.
 public struct TraceSidecar: Equatable, Sendable {
     public var path: String
     public var tokens: Int?
@@ -10,10 +11,7 @@ public struct TraceSidecar: Equatable, Sendable {
     public var dtype: String?
 
     public init(path: String) throws(WorkloadError) {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw WorkloadError("\(path): cannot read the sidecar")
-        }
+        let text = try SidecarText.read(path)
         let document: JSONValue
         do { document = try JSONParser.parse(text) } catch {
             throw WorkloadError("\(path): invalid JSON at line \(error.line), column \(error.column): \(error.message)")
@@ -29,10 +27,10 @@ public struct TraceSidecar: Equatable, Sendable {
             }
         }
         self.path = path
-        tokens = try fields.optionalInt("tokens", atLeast: 1)
-        experts = try fields.optionalInt("experts", atLeast: 1)
-        topK = try fields.optionalInt("topK", atLeast: 1)
-        gpus = try fields.optionalInt("gpus", atLeast: 1)
+        tokens = try fields.optionalInt("tokens", in: SidecarLimits.tokens)
+        experts = try fields.optionalInt("experts", in: SidecarLimits.experts)
+        topK = try fields.optionalInt("topK", in: SidecarLimits.topK)
+        gpus = try fields.optionalInt("gpus", in: SidecarLimits.gpus)
         dtype = fields.has("dtype") ? try fields.string("dtype") : nil
     }
 

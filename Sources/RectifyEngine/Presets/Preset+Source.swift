@@ -27,7 +27,7 @@ extension Preset {
                 throw WorkloadError("\(trace.path): layer \(layer) given, but layers apply to a capture folder, not a .npy file")
             }
             return try TraceSource(path: trace.path, expectedTokens: routing.tokens,
-                                   expectedExperts: routing.experts, loop: trace.loop)
+                                   expectedExperts: routing.experts, loop: trace.loop, threads: threads)
         }
     }
 

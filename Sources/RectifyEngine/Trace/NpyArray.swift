@@ -1,35 +1,36 @@
 import Foundation
+import Synchronization
 
-/// A NumPy `.npy` file of little-endian floats, memory-mapped and decoded on demand.
+/// A NumPy `.npy` file of little-endian floats, read on demand with `pread`.
 ///
-/// The file is mapped rather than read so a long 3-D trace costs address space, not memory:
-/// callers decode one range of elements (one step) at a time into `[Float]`.
+/// Only the header is read when it opens, so a long 3-D trace costs no memory up front: callers
+/// read one range of elements (one step) at a time. The file is not mapped: a mapped file that
+/// shrinks under the reader faults (SIGBUS), a read just comes back short and becomes an error.
 public struct NpyArray: Sendable {
     /// The path as given, used to start every error message.
     public let path: String
     public let header: NpyHeader
     /// Number of elements, the product of the shape.
     public let count: Int
-    private let storage: Data
+    private let storage: Storage
+
+    /// Where the bytes are: an open file, or (for tests and callers that have them) memory.
+    private enum Storage: Sendable {
+        case file(ReadOnlyFile)
+        case memory(Data)
+    }
 
     public var dtype: NpyDType { header.dtype }
     public var shape: [Int] { header.shape }
 
-    /// Maps the file at `path` and checks its header and length.
+    /// Opens the file at `path` and checks its header and length.
     public init(path: String) throws(WorkloadError) {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw WorkloadError("\(path): no such file")
-        }
-        guard !isDirectory.boolValue else { throw WorkloadError("\(path): is a directory, not a .npy file") }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            let reason = String(describing: error.localizedDescription).replacingOccurrences(of: "\n", with: " ")
-            throw WorkloadError("\(path): cannot read: \(reason)")
-        }
-        try self.init(data: data, path: path)
+        let file = try ReadOnlyFile(path: path, noun: "a .npy file")
+        let prefix = try file.readAll(limit: NpyHeader.prefixLength)
+        let header = try prefix.withUnsafeBytes { raw in
+            Result { () throws(WorkloadError) -> NpyHeader in try NpyHeader(bytes: raw, path: path) }
+        }.get()
+        try self.init(header: header, byteCount: file.size, storage: .file(file), path: path)
     }
 
     /// Uses `data` as the file's contents; `path` only names it in errors.
@@ -38,6 +39,12 @@ public struct NpyArray: Sendable {
         let header = try data.withUnsafeBytes { raw in
             Result { () throws(WorkloadError) -> NpyHeader in try NpyHeader(bytes: raw, path: path) }
         }.get()
+        try self.init(header: header, byteCount: data.count, storage: .memory(data), path: path)
+    }
+
+    /// Checks that the data after the header is exactly what the shape needs: less is a truncated
+    /// file, more is one that was written twice or whose header lies, and either way not an array.
+    private init(header: NpyHeader, byteCount: Int, storage: Storage, path: String) throws(WorkloadError) {
         var count = 1
         for dimension in header.shape {
             let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
@@ -45,39 +52,100 @@ public struct NpyArray: Sendable {
             count = product
         }
         let (needed, overflow) = count.multipliedReportingOverflow(by: header.dtype.byteCount)
-        let available = data.count - header.dataOffset
-        guard !overflow, needed <= available else {
-            throw WorkloadError(
-                "\(path): data is truncated: shape \(header.shape) of '\(header.dtype.rawValue)' needs \(needed) bytes "
-                    + "after the \(header.dataOffset)-byte header, the file has \(available)")
+        let available = byteCount - header.dataOffset
+        let what = "shape \(header.shape) of '\(header.dtype.rawValue)' needs \(overflow ? "more than \(Int.max)" : String(needed)) bytes "
+            + "after the \(header.dataOffset)-byte header, the file has \(available)"
+        guard !overflow, needed <= available else { throw WorkloadError("\(path): data is truncated: \(what)") }
+        guard needed == available else {
+            throw WorkloadError("\(path): \(available - needed) bytes after the data: \(what); a .npy file holds exactly its array")
         }
         self.path = path
         self.header = header
         self.count = count
-        self.storage = data
+        self.storage = storage
     }
 
-    /// Decodes elements `range` (flat C-order indices) to `Float`.
-    public func decode(_ range: Range<Int>) -> [Float] {
+    /// Decodes elements `range` (flat C-order indices) to `Float`; `context` ("step 3") follows
+    /// the file's name in errors.
+    public func decode(_ range: Range<Int>, context: String = "") throws(WorkloadError) -> [Float] {
+        try read(range, parts: 1, context: context).values
+    }
+
+    /// Reads elements `range` in `parts` pieces at once, each also searched for NaN and infinities:
+    /// the values, and the first non-finite one's index in `range` (`nil` when all are finite).
+    public func read(_ range: Range<Int>, parts: Int, context: String = "") throws(WorkloadError)
+        -> (values: [Float], nonFinite: Int?)
+    {
         precondition(range.lowerBound >= 0 && range.upperBound <= count, "element range outside the array")
+        let total = range.count
+        let pieces = max(1, min(parts, total / Self.minimumPiece))
+        let outcomes = PieceOutcomes(count: pieces)
+        let values = [Float](unsafeUninitializedCapacity: total) { buffer, initialized in
+            // Float is trivial: a piece that failed leaves garbage, never touched, as the error is thrown.
+            initialized = total
+            guard let base = buffer.baseAddress else { return }
+            let out = SharedPointer(base)
+            let array = self
+            parallelChunks(count: pieces, workers: pieces) { piece, _ in
+                let start = total * piece / pieces, end = total * (piece + 1) / pieces
+                let target = UnsafeMutableBufferPointer(start: out.advanced(by: start), count: end - start)
+                outcomes.set(piece, Result { () throws(WorkloadError) -> Int? in
+                    try array.fill(target, from: range.lowerBound + start, context: context)
+                    return firstNonFinite(UnsafeBufferPointer(target)).map { start + $0 }
+                })
+            }
+        }
+        var nonFinite: Int?
+        for piece in 0..<pieces {
+            if let found = try outcomes.get(piece).get(), nonFinite == nil { nonFinite = found }
+        }
+        return (values, nonFinite)
+    }
+
+    /// Smallest piece worth a thread of its own (elements).
+    static let minimumPiece = 1 << 16
+
+    /// Reads and converts elements `first..<first + target.count` into `target`.
+    private func fill(_ target: UnsafeMutableBufferPointer<Float>, from first: Int, context: String) throws(WorkloadError) {
         let dtype = header.dtype
-        let start = header.dataOffset + range.lowerBound * dtype.byteCount
-        return storage.withUnsafeBytes { raw in
-            [Float](unsafeUninitializedCapacity: range.count) { buffer, initialized in
-                switch dtype {
-                case .float32:
-                    for index in 0..<range.count {
-                        let bits = raw.loadUnaligned(fromByteOffset: start + index * 4, as: UInt32.self)
-                        buffer[index] = Float(bitPattern: UInt32(littleEndian: bits))
-                    }
-                case .float16:
-                    for index in 0..<range.count {
-                        let bits = raw.loadUnaligned(fromByteOffset: start + index * 2, as: UInt16.self)
-                        buffer[index] = floatFromHalfBits(UInt16(littleEndian: bits))
-                    }
+        let offset = header.dataOffset + first * dtype.byteCount
+        switch (storage, dtype) {
+        case (.file(let file), .float32):
+            // Little-endian on disk and in memory here: read straight into the floats.
+            try file.read(into: UnsafeMutableRawBufferPointer(target), at: offset, context: context)
+            #if _endian(big)
+            for index in target.indices { target[index] = Float(bitPattern: UInt32(littleEndian: target[index].bitPattern)) }
+            #endif
+        case (.file(let file), .float16):
+            let halves = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: target.count)
+            defer { halves.deallocate() }
+            try file.read(into: UnsafeMutableRawBufferPointer(halves), at: offset, context: context)
+            for index in target.indices { target[index] = floatFromHalfBits(UInt16(littleEndian: halves[index])) }
+        case (.memory(let data), _):
+            data.withUnsafeBytes { raw in
+                for index in target.indices {
+                    let at = offset + index * dtype.byteCount
+                    target[index] = dtype == .float32
+                        ? Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)))
+                        : floatFromHalfBits(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt16.self)))
                 }
-                initialized = range.count
             }
         }
     }
+
+    /// Throws when the file changed since it was opened (memory never does); `context` as for `read`.
+    public func checkUnchanged(context: String = "") throws(WorkloadError) {
+        if case .file(let file) = storage { try file.checkUnchanged(context: context) }
+    }
+}
+
+/// Each piece's result of a parallel read, stored by its worker and read after the join.
+private final class PieceOutcomes: Sendable {
+    private let outcomes: Mutex<[Result<Int?, WorkloadError>]>
+
+    init(count: Int) { outcomes = Mutex(Array(repeating: .success(nil), count: count)) }
+
+    func set(_ index: Int, _ outcome: Result<Int?, WorkloadError>) { outcomes.withLock { $0[index] = outcome } }
+
+    func get(_ index: Int) -> Result<Int?, WorkloadError> { outcomes.withLock { $0[index] } }
 }

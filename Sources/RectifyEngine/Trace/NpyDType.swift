@@ -45,7 +45,8 @@ public enum NpyDType: String, Sendable, Equatable, CaseIterable {
             }
             rest = rest.dropFirst()
         }
-        guard let kind = rest.first, let size = Int(rest.dropFirst()), size > 0 else { return "" }
+        // A hostile header may say '<f4611686018427387904': the size must stay small enough to name in bits.
+        guard let kind = rest.first, let size = Int(rest.dropFirst()), (1...(1 << 20)).contains(size) else { return "" }
         let bits = size * 8
         let name: String
         switch kind {

@@ -14,6 +14,11 @@ public struct NpyHeader: Sendable, Equatable {
     public let dataOffset: Int
 
     static let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]  // "\x93NUMPY"
+    /// Longest header dictionary read: NumPy's own reader stops at 10,000 bytes by default; a
+    /// trace's header is under 128, so this only keeps a corrupt length field from costing memory.
+    static let maximumHeaderLength = 65_536
+    /// Bytes a reader must look at to parse any acceptable header (and see past its stated end).
+    static let prefixLength = 12 + maximumHeaderLength
 
     /// Parses the header at the start of `bytes`; errors begin with `path` and a colon.
     init(bytes: UnsafeRawBufferPointer, path: String) throws(WorkloadError) {
@@ -44,17 +49,26 @@ public struct NpyHeader: Sendable, Equatable {
             headerLength |= Int(bytes[8 + offset]) << (8 * offset)
         }
         let headerStart = 8 + lengthBytes
+        guard headerLength <= Self.maximumHeaderLength else {
+            throw WorkloadError(
+                "\(path): .npy header-length field says \(headerLength) bytes, more than the \(Self.maximumHeaderLength) accepted")
+        }
         let dataOffset = headerStart + headerLength
         guard dataOffset <= bytes.count else {
             throw WorkloadError(
                 "\(path): truncated .npy header (header says \(headerLength) bytes after byte \(headerStart), file is \(bytes.count) bytes)")
         }
         let headerBytes = Array(bytes[headerStart..<dataOffset])
+        let utf8 = major >= 3
         let dictionary: [String: NpyHeaderLiteral]
         do {
-            dictionary = try NpyHeaderLiteral.parseDictionary(headerBytes, utf8: major >= 3)
+            dictionary = try NpyHeaderLiteral.parseDictionary(headerBytes, utf8: utf8)
         } catch {
+            try Self.checkLengthField(bytes, headerStart: headerStart, headerLength: headerLength, utf8: utf8, path: path)
             throw WorkloadError("\(path): malformed .npy header: \(error.message)")
+        }
+        if headerBytes.last != 0x0A {
+            try Self.checkLengthField(bytes, headerStart: headerStart, headerLength: headerLength, utf8: utf8, path: path)
         }
 
         guard let descr = dictionary["descr"] else { throw WorkloadError("\(path): .npy header has no 'descr'") }
@@ -91,5 +105,20 @@ public struct NpyHeader: Sendable, Equatable {
         self.dtype = dtype
         self.shape = shape
         self.dataOffset = dataOffset
+    }
+
+    /// NumPy ends the header with a newline after its padding. When the stated header does not,
+    /// but a newline a little further on closes a header that parses, the length field is too short
+    /// (and the data would be read from inside the header): say so rather than decode garbage.
+    private static func checkLengthField(_ bytes: UnsafeRawBufferPointer, headerStart: Int, headerLength: Int, utf8: Bool,
+                                         path: String) throws(WorkloadError) {
+        let statedEnd = headerStart + headerLength
+        let limit = min(bytes.count, headerStart + maximumHeaderLength)
+        guard statedEnd < limit, let newline = bytes[statedEnd..<limit].firstIndex(of: 0x0A) else { return }
+        let realLength = newline + 1 - headerStart
+        guard (try? NpyHeaderLiteral.parseDictionary(Array(bytes[headerStart..<(newline + 1)]), utf8: utf8)) != nil else { return }
+        throw WorkloadError(
+            "\(path): .npy header-length field says \(headerLength) bytes, but the header runs to its newline at byte \(newline) "
+                + "(\(realLength) bytes); the field is too short")
     }
 }

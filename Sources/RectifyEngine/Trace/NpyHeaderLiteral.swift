@@ -35,6 +35,10 @@ enum NpyHeaderLiteral: Equatable {
         let bytes: [UInt8]
         let utf8: Bool
         var index = 0
+        /// Open brackets around the current value: bounded so a hostile header of thousands of
+        /// `(` cannot exhaust the stack (a shape is one level deep).
+        var depth = 0
+        static let maximumDepth = 16
 
         func error(_ what: String) -> NpyHeaderSyntaxError {
             NpyHeaderSyntaxError(message: "\(what) at header character \(index)")
@@ -108,6 +112,9 @@ enum NpyHeaderLiteral: Equatable {
         }
 
         mutating func sequence(close: UInt8) throws(NpyHeaderSyntaxError) -> [NpyHeaderLiteral] {
+            guard depth < Self.maximumDepth else { throw error("brackets nested more than \(Self.maximumDepth) deep") }
+            depth += 1
+            defer { depth -= 1 }
             index += 1
             var items: [NpyHeaderLiteral] = []
             while true {

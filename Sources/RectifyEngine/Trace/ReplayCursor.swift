@@ -24,15 +24,13 @@ struct ReplayCursor {
         return (position, stepNumber)
     }
 
+    /// The recorded step `next()` will give, without moving.
+    func peek() -> Int? {
+        position < count ? position : (loop && count > 0 ? 0 : nil)
+    }
+
     mutating func rewind() {
         position = 0
         stepNumber = 0
     }
-}
-
-/// The first value that is NaN or infinite and how to name it, for errors that point at it.
-func firstNonFinite(_ values: [Float]) -> (index: Int, name: String)? {
-    guard let index = values.firstIndex(where: { !$0.isFinite }) else { return nil }
-    let value = values[index]
-    return (index, value.isNaN ? "NaN" : (value < 0 ? "-Inf" : "+Inf"))
 }

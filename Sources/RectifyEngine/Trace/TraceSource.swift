@@ -1,9 +1,13 @@
+import Foundation
+
 /// Replays recorded router logits from a NumPy `.npy` file as a batch stream.
 ///
 /// The file is `[tokens, experts]` (one step) or `[steps, tokens, experts]`, float32 or float16,
-/// tokens GPU-major as in spec section 1. Steps are decoded one at a time from the mapped file
-/// and checked for NaN/Inf then, so a bad value is reported with its step, token and expert.
-/// Batch step numbers count up from 0 across loops; positions in errors are the file's.
+/// tokens GPU-major as in spec section 1. Steps are read one at a time with `pread` (in pieces on
+/// several threads, each checked for NaN/Inf), the next one while the current one is routed, so a
+/// bad value is reported with its step, token and expert, and a file that shrinks or is rewritten
+/// during the replay is an error naming its step rather than a crash. Batch step numbers count up
+/// from 0 across loops; positions in errors are the file's.
 public final class TraceSource: BatchSource {
     /// The path as given; it starts every error message.
     public let path: String
@@ -18,11 +22,15 @@ public final class TraceSource: BatchSource {
 
     private let array: NpyArray
     private var cursor: ReplayCursor
+    /// Threads a step's read is split over.
+    private let readers: Int
+    /// The step after the one last handed out, being read in the background.
+    private var ahead: StepPrefetch?
 
     /// Opens `path` and checks its shape against the configuration's tokens per step and experts
     /// when those are given.
-    public init(path: String, expectedTokens: Int? = nil, expectedExperts: Int? = nil, loop: Bool = false)
-        throws(WorkloadError)
+    public init(path: String, expectedTokens: Int? = nil, expectedExperts: Int? = nil, loop: Bool = false,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws(WorkloadError)
     {
         let array = try NpyArray(path: path)
         let shape = array.shape
@@ -38,6 +46,10 @@ public final class TraceSource: BatchSource {
         }
         for (count, name) in [(steps, "steps"), (tokens, "tokens"), (experts, "experts")] where count == 0 {
             throw WorkloadError("\(path): shape \(shape) has no \(name)")
+        }
+        for (count, name, limit) in [(tokens, "tokens per step", RoutingLimits.totalTokens.upperBound),
+                                     (experts, "experts", RoutingLimits.experts.upperBound)] where count > limit {
+            throw WorkloadError("\(path): shape \(shape) has \(count) \(name); at most \(limit) are supported")
         }
         var mismatches: [String] = []
         var configured: [String] = []
@@ -61,20 +73,43 @@ public final class TraceSource: BatchSource {
         self.experts = experts
         self.loop = loop
         self.cursor = ReplayCursor(count: steps, loop: loop)
+        self.readers = max(1, threads)
         self.dtype = array.dtype
         self.label = "trace \(path) (\(steps) step\(steps == 1 ? "" : "s")\(loop ? ", loop" : ""))"
     }
 
     public func nextBatch() throws(WorkloadError) -> RoutingBatch? {
         guard let (position, stepNumber) = cursor.next() else { return nil }
-        let width = tokens * experts
-        let logits = array.decode((position * width)..<((position + 1) * width))
-        if let (bad, what) = firstNonFinite(logits) {
+        let outcome: StepPrefetch.Outcome
+        if let ahead, ahead.position == position {
+            outcome = ahead.wait()
+        } else {
+            outcome = Self.read(array, step: position, width: tokens * experts, parts: readers)
+        }
+        ahead = nil
+        let (logits, nonFinite) = try outcome.get()
+        // A step read ahead must still be the file's when it is handed out.
+        try array.checkUnchanged(context: "step \(position)")
+        if let bad = nonFinite {
             throw WorkloadError(
-                "\(path): step \(position), token \(bad / experts), expert \(bad % experts): logit is \(what); finite values required")
+                "\(path): step \(position), token \(bad / experts), expert \(bad % experts): logit is \(nonFiniteName(logits[bad])); "
+                    + "finite values required")
+        }
+        if let next = cursor.peek() {
+            let array = self.array, width = tokens * experts, parts = readers
+            ahead = StepPrefetch.start(position: next) { Self.read(array, step: next, width: width, parts: parts) }
         }
         return RoutingBatch(step: stepNumber, tokens: tokens, experts: experts, logits: logits)
     }
 
-    public func rewind() { cursor.rewind() }
+    private static func read(_ array: NpyArray, step: Int, width: Int, parts: Int) -> StepPrefetch.Outcome {
+        Result { () throws(WorkloadError) in
+            try array.read((step * width)..<((step + 1) * width), parts: parts, context: "step \(step)")
+        }
+    }
+
+    public func rewind() {
+        cursor.rewind()
+        ahead = nil
+    }
 }

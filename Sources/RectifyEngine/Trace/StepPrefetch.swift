@@ -1,0 +1,36 @@
+import Dispatch
+import Synchronization
+
+/// One recorded step read on another thread while the current one is being routed.
+///
+/// Replaying a trace alternates reading a step (a `pread` of megabytes and a NaN scan) and routing
+/// it; reading the next step meanwhile takes the read off the routing's critical path. Only plain
+/// values cross threads: the reading closure and its `Result`.
+final class StepPrefetch: Sendable {
+    typealias Outcome = Result<(values: [Float], nonFinite: Int?), WorkloadError>
+
+    /// The recorded step being read.
+    let position: Int
+    private let done = DispatchSemaphore(value: 0)
+    private let outcome = Mutex<Outcome?>(nil)
+
+    private init(position: Int) { self.position = position }
+
+    /// Starts reading `position` with `read` on a background thread.
+    static func start(position: Int, _ read: @escaping @Sendable () -> Outcome) -> StepPrefetch {
+        let prefetch = StepPrefetch(position: position)
+        DispatchQueue.global(qos: .userInitiated).async {
+            let result = read()
+            prefetch.outcome.withLock { $0 = result }
+            prefetch.done.signal()
+        }
+        return prefetch
+    }
+
+    /// Waits for the read to finish and gives its result.
+    func wait() -> Outcome {
+        done.wait()
+        done.signal()  // a second wait (there is none today) must not block forever
+        return outcome.withLock { $0 } ?? .failure(WorkloadError("step \(position): read ahead produced nothing"))
+    }
+}
