@@ -2,7 +2,7 @@
 ///
 /// Capacity is per (source GPU, expert) and IR stays on the token's GPU, so GPUs are independent.
 enum SourceRouting {
-    static func run(gpu g: Int, plan: StepPlan, buffers: TokenBuffers,
+    static func run(gpu g: Int, plan: StepPlan, buffers: TokenBuffers, logits: SharedPointer<Float>,
                     outputs: GpuOutputs, scratch: WorkerScratch) {
         let e = plan.experts
         let k = plan.topK
@@ -25,13 +25,15 @@ enum SourceRouting {
             tally.dropped += Int(requestedRow[x] - keptHere)
             if !localExperts.contains(x) { tally.crossKept += Int(keptHere) }
         }
+        tallyTopKMass(tokens: tokens, plan: plan, buffers: buffers, tally: &tally)
         if plan.computeIR {
-            rectifyIntraGPU(tokens: tokens, localExperts: localExperts, plan: plan,
-                            buffers: buffers, outputs: outputs, scratch: scratch, tally: &tally)
+            rectifyIntraGPU(tokens: tokens, localExperts: localExperts, plan: plan, buffers: buffers,
+                            logits: logits, outputs: outputs, scratch: scratch, tally: &tally)
         }
         if plan.computeFR {
             fillIn(tokens: tokens, plan: plan, buffers: buffers, keptRow: keptRow, filledRow: filledRow, scratch: scratch)
             for x in 0..<e where !localExperts.contains(x) { tally.crossFilled += Int(filledRow[x]) }
+            tallyFillInMass(tokens: tokens, plan: plan, buffers: buffers, tally: &tally)
         }
         // Branch-free counts: a token is covered unless every choice dropped and no rectification took it.
         var vanillaCount = 0, irCount = 0, frCount = 0, bothCount = 0
@@ -51,6 +53,35 @@ enum SourceRouting {
         tally.coveredFR += n - frCount
         tally.coveredBoth += n - bothCount
         outputs.tallies[g] = tally
+    }
+
+    /// The top-k mass the tokens asked for and the part that was kept, without a branch on drops.
+    private static func tallyTopKMass(tokens: Range<Int>, plan: StepPlan, buffers: TokenBuffers,
+                                      tally: inout SourceTally) {
+        let first = tokens.lowerBound &* plan.topK
+        var requested: Float = 0, kept: Float = 0
+        for i in first..<(tokens.upperBound &* plan.topK) {
+            let p = buffers.choiceProbability[i]
+            requested += p
+            kept += p * Float(1 &- buffers.droppedFlag[i])
+        }
+        tally.gateMass.requested += Double(requested)
+        tally.gateMass.kept += Double(kept)
+    }
+
+    /// FR's mass: each filled token's `p[t][next(t)]`; `next(t)` is rank `k + 1` by definition.
+    private static func tallyFillInMass(tokens: Range<Int>, plan: StepPlan, buffers: TokenBuffers,
+                                        tally: inout SourceTally) {
+        var mass: Float = 0
+        var count = 0
+        for t in tokens {
+            let flag = buffers.filledFlag[t]
+            mass += buffers.nextProbability[t] * Float(flag)
+            count &+= Int(flag)
+        }
+        tally.gateMass.fillIn += Double(mass)
+        tally.gateMass.fillInTokens += count
+        tally.gateMass.fillInRankSum += count * (plan.topK + 1)
     }
 
     /// Marks the requests each over-full expert drops, by the drop policy's order.
@@ -118,8 +149,8 @@ enum SourceRouting {
 
     /// IR: each token with drops goes to its best local expert that did not keep it (spec section 4).
     private static func rectifyIntraGPU(tokens: Range<Int>, localExperts: Range<Int>,
-                                        plan: StepPlan, buffers: TokenBuffers, outputs: GpuOutputs,
-                                        scratch: WorkerScratch, tally: inout SourceTally) {
+                                        plan: StepPlan, buffers: TokenBuffers, logits: SharedPointer<Float>,
+                                        outputs: GpuOutputs, scratch: WorkerScratch, tally: inout SourceTally) {
         let k = plan.topK
         let marks = scratch.marks.base
         let keys = scratch.keys.base
@@ -153,7 +184,8 @@ enum SourceRouting {
             for r in 0..<k { marks[Int(buffers.choices[t * k + r])] = 0 }
             guard best >= 0 else { continue }
             if plan.irCapacity == nil {
-                accept(token: t, expert: best, drops: drops, buffers: buffers, outputs: outputs, tally: &tally)
+                accept(token: t, expert: best, logit: bestValue, drops: drops, plan: plan, buffers: buffers,
+                       logits: logits, outputs: outputs, tally: &tally)
             } else {
                 // Park the candidate: expert in the high bits' place is not needed, the token finds it again.
                 buffers.irExpert[t] = Int32(truncatingIfNeeded: best)
@@ -192,8 +224,9 @@ enum SourceRouting {
                 let t = Int(bucket[j] & 0xFFFF_FFFF)
                 if j < limit {
                     let drops = Int(buffers.dropCount[t])
-                    accept(token: t, expert: localExperts.lowerBound + i, drops: drops, buffers: buffers,
-                           outputs: outputs, tally: &tally)
+                    let logit = buffers.localLogits[t &* m &+ i]
+                    accept(token: t, expert: localExperts.lowerBound + i, logit: logit, drops: drops, plan: plan,
+                           buffers: buffers, logits: logits, outputs: outputs, tally: &tally)
                 } else {
                     buffers.irExpert[t] = -1
                 }
@@ -201,13 +234,32 @@ enum SourceRouting {
         }
     }
 
+    /// Records an IR token, with its expert's probability and rank for the gate-mass figures.
     @inline(__always)
-    private static func accept(token t: Int, expert: Int, drops: Int, buffers: TokenBuffers,
-                               outputs: GpuOutputs, tally: inout SourceTally) {
+    private static func accept(token t: Int, expert: Int, logit: Float, drops: Int, plan: StepPlan,
+                               buffers: TokenBuffers, logits: SharedPointer<Float>, outputs: GpuOutputs,
+                               tally: inout SourceTally) {
         buffers.irExpert[t] = Int32(truncatingIfNeeded: expert)
         outputs.irPerExpert[expert] += 1
         tally.recovered += drops
         tally.irTokens += 1
+        let probability = FastMath.exp(logit - buffers.rowShift[t]) * buffers.rowInverseSum[t]
+        tally.gateMass.intraGPU += Double(probability)
+        tally.gateMass.intraGPUTokens += 1
+        tally.gateMass.intraGPURankSum += rank(of: expert, logit: logit, row: logits.advanced(by: t &* plan.experts),
+                                               experts: plan.experts)
+    }
+
+    /// 1 + the experts ahead of `expert` in the token's ranking (higher logit, ties to the lower
+    /// index). Only IR tokens pay for it: whole-row work, but a plain loop the compiler vectorises.
+    @inline(__always)
+    static func rank(of expert: Int, logit value: Float, row: UnsafeMutablePointer<Float>, experts e: Int) -> Int {
+        var ahead = 0
+        for x in 0..<e {
+            let other = row[x]
+            ahead &+= Int(unsafeBitCast(other > value || (other == value && x < expert), to: UInt8.self))
+        }
+        return ahead &+ 1
     }
 
     /// FR: padding slots of (GPU, expert) take the tokens whose next-best choice is that expert.
