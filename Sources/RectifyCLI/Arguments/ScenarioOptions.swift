@@ -19,7 +19,7 @@ enum ScenarioOptions {
         OptionSpec("ir-capacity-factor", "F", "Bound IR work per expert to ceil(F * C); default unbounded."),
         OptionSpec("gate", "G", "Combination-weight normalisation: topk or softmax."),
         OptionSpec("seed", "S", "Seed of the synthetic workload."),
-    ]
+    ] + MeasurementOptions.specs
 
     /// The preset named by `--preset` with every override applied and checked, and the trace or
     /// capture named by `--trace`/`--follow`, opened.
@@ -118,6 +118,7 @@ enum ScenarioOptions {
         }
         do { try routing.validate() } catch { throw CLIError.invalid(error.description) }
         preset.routing = routing
+        try MeasurementOptions.apply(args, to: &preset)
         return opened
     }
 

@@ -23,6 +23,8 @@ extension RunReport {
         return .object(members + [
             ("costParameters", ConfigJSON.costParameters(costParameters)),
             ("fidelity", ConfigJSON.fidelity(fidelityOptions, measured: measuredFidelity)),
+            ("costProfile", QualityJSON.costProfile(costSettings)),
+            ("quality", QualityJSON.qualityFile(preset.quality)),
         ])
     }
 
@@ -36,6 +38,7 @@ extension RunReport {
                     FiguresJSON.step(run.steps[i], estimate: run.estimate(i), detail: detail ? run.details[i] : nil)
                 })),
                 ("total", FiguresJSON.total(run)),
+                ("measuredQuality", QualityJSON.measured(preset.quality, config: preset.routing, mode: run.mode)),
             ])
         })))
         return .object(members)
@@ -91,7 +94,11 @@ extension RunReport {
     }
 
     private func totalLines() -> [String] {
-        runs.map { run in JSONWriter.write(.object([("mode", .string(run.mode.rawValue)), ("total", FiguresJSON.total(run))])) }
+        runs.map { run in
+            JSONWriter.write(.object([("mode", .string(run.mode.rawValue)), ("total", FiguresJSON.total(run)),
+                                      ("measuredQuality", QualityJSON.measured(preset.quality, config: preset.routing,
+                                                                               mode: run.mode))]))
+        }
     }
 
     // MARK: Streaming (`run --follow --format jsonl`)
@@ -122,7 +129,7 @@ extension RunReport {
     static let csvColumns = ["mode", "step", "capacity", "requested", "kept", "dropped", "recovered", "unrecovered",
                              "irTokens", "filled", "slots", "padding", "residualPadding", "crossGPU", "coveredTokens",
                              "tokens", "imbalance", "dropRate", "paddingRate", "gpuLoad",
-                             "outputError", "stepTime", "usefulTokensPerSecond"]
+                             "outputError", "stepTime", "usefulTokensPerSecond"] + QualityJSON.gateMassKeys
 
     /// A row per (mode, step) and a `total` row per mode; gpuLoad as `;`-separated counts; an
     /// empty cell is a figure that does not apply (output error without hidden states).
@@ -140,14 +147,16 @@ extension RunReport {
                               f.irTokens, f.filled, f.slots, f.padding, f.residualPadding, f.crossGPU, f.coveredTokens,
                               f.tokens].map(String.init) + [number(f.imbalance), number(f.dropRate), number(f.paddingRate),
                               f.gpuLoad.map(String.init).joined(separator: ";"), finite(estimate?.outputError),
-                              finite(estimate?.stepTime), finite(estimate?.usefulTokensPerSecond)]).joined(separator: ","))
+                              finite(estimate?.stepTime), finite(estimate?.usefulTokensPerSecond)]
+                              + QualityJSON.gateMassValues(f.gateMass).map(finite)).joined(separator: ","))
             }
             let t = run.totals
             rows.append(([run.mode.rawValue, "total"] + [t.capacity, t.requested, t.kept, t.dropped, t.recovered, t.unrecovered,
                           t.irTokens, t.filled, t.slots, t.padding, t.residualPadding, t.crossGPU, t.coveredTokens,
                           t.tokens].map(String.init) + [number(t.imbalance), number(t.dropRate), number(t.paddingRate),
                           t.gpuLoad.map(String.init).joined(separator: ";"), finite(run.outputError),
-                          finite(run.cost.meanStepSeconds), finite(run.cost.usefulTokensPerSecond)]).joined(separator: ","))
+                          finite(run.cost.meanStepSeconds), finite(run.cost.usefulTokensPerSecond)]
+                          + QualityJSON.gateMassValues(t.gateMass).map(finite)).joined(separator: ","))
         }
         return rows.joined(separator: "\n") + "\n"
     }
@@ -158,11 +167,14 @@ extension RunReport {
         var out = "preset \(preset.name): \(preset.workloadLabel)\n"
         if let summary = followSummary() { out += summary + "\n" }
         out += "\(r.gpus) GPUs x \(r.experts / r.gpus) experts (\(r.experts) in all), top-\(r.topK), capacity factor \(r.capacityFactor) -> C = \(r.capacity) per (GPU, expert), policy \(r.dropPolicy.rawValue), \(stepsRun) step\(stepsRun == 1 ? "" : "s") of \(r.tokens) tokens\n"
+        out += "intended %, subst %: top-k gate mass computed by the intended experts / handed to IR and FR experts (router-side, no model)\n"
         out += measuredFidelity
-            ? "out err: relative L2 against dropless top-k on \(fidelityOptions.sampleTokens) sampled tokens per step; "
-            : "out err: not measured (no hidden states); "
-        out += "step ms: cost model, default parameters\n\n"
-        let header = ["mode", "step", "drop %", "dropped", "recovered", "filled", "pad %", "covered %", "crossGPU", "imbalance", "out err %", "step ms"]
+            ? "distort %: layer-distortion proxy, not model quality: relative L2 against dropless \(fidelityOptions.reference.rawValue) on seeded synthetic experts, expert similarity \(fidelityOptions.expertSimilarity), \(fidelityOptions.sampleTokens) sampled tokens per step\n"
+            : "distort %: layer-distortion proxy, not measured (no hidden states)\n"
+        out += "step ms: cost model, profile \(costSettings.profile.name), \(costSettings.dispatch.rawValue) dispatch\(costSettings.irOverlap ? ", IR overlaps the dispatch" : "")\n"
+        out += measuredQualityLine() + "\n"
+        let header = ["mode", "step", "drop %", "dropped", "recovered", "filled", "pad %", "covered %", "crossGPU", "imbalance",
+                      "intended %", "subst %", "distort %", "step ms"]
         var rows: [[String]] = []
         for run in runs {
             if detail {
@@ -171,17 +183,32 @@ extension RunReport {
                     rows.append([run.mode.rawValue, String(f.step), Self.percent(f.dropRate), String(f.dropped), String(f.recovered),
                                  String(f.filled), Self.percent(f.paddingRate),
                                  Self.percent(f.tokens > 0 ? Double(f.coveredTokens) / Double(f.tokens) : nil),
-                                 String(f.crossGPU), Self.ratio(f.imbalance), Self.percent(estimate?.outputError),
+                                 String(f.crossGPU), Self.ratio(f.imbalance), Self.percent(f.gateMass.intendedShare),
+                                 Self.percent(f.gateMass.substituteShare), Self.percent(estimate?.outputError),
                                  Self.milliseconds(estimate?.stepTime)])
                 }
             }
             let t = run.totals
             rows.append([run.mode.rawValue, "all", Self.percent(t.dropRate), String(t.dropped), String(t.recovered), String(t.filled),
                          Self.percent(t.paddingRate), Self.percent(t.coverageRate), String(t.crossGPU), Self.ratio(t.imbalance),
+                         Self.percent(t.gateMass.intendedShare), Self.percent(t.gateMass.substituteShare),
                          Self.percent(run.outputError), Self.milliseconds(run.cost.meanStepSeconds)])
         }
         out += TextTable.render(header: header, rows: rows)
         return out
+    }
+
+    /// One line: the measured quality per mode for these settings, or why there is none.
+    func measuredQualityLine() -> String {
+        guard let quality = preset.quality else { return "measured quality: none (the preset names no quality file)\n" }
+        let values = runs.map { run in
+            "\(run.mode.rawValue) " + (quality.value(config: preset.routing, mode: run.mode).map { String(format: "%.4g", $0) } ?? "-")
+        }
+        guard values.contains(where: { !$0.hasSuffix(" -") }) else {
+            return "measured quality (\(quality.metric), \(quality.source)): no measurement for top-\(preset.routing.topK), cf \(preset.routing.capacityFactor), policy \(preset.routing.dropPolicy.rawValue)\n"
+        }
+        return "measured quality (\(quality.metric), \(quality.lowerIsBetter ? "lower" : "higher") is better, dropless \(String(format: "%.4g", quality.dropless)), \(quality.source)): "
+            + values.joined(separator: ", ") + "\n"
     }
 
     static func percent(_ value: Double?) -> String {
