@@ -4,8 +4,9 @@ import RectifyEngine
 struct RunReport {
     /// Issue 4 figures of one step of one mode, beside its spec figures.
     struct StepEstimate: Equatable {
-        /// Relative L2 error of the layer output against dropless top-k on the step's sampled
-        /// tokens; `nil` when the batch carries no hidden states (traces).
+        /// Layer-distortion proxy: relative L2 error of the layer output on synthetic experts
+        /// against the dropless reference on the step's sampled tokens; `nil` when the batch
+        /// carries no hidden states (traces).
         var outputError: Double?
         /// Estimated step time, seconds (cost model).
         var stepTime: Double?
