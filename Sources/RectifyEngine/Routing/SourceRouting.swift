@@ -17,7 +17,7 @@ enum SourceRouting {
         // Requests per expert; the matrix rows start zeroed.
         let choices = buffers.choices.advanced(by: firstToken &* k)
         for i in 0..<(plan.tokensPerGPU &* k) { requestedRow[Int(choices[i])] &+= 1 }
-        dropOverflow(tokens: tokens, plan: plan, buffers: buffers, requestedRow: requestedRow, scratch: scratch)
+        let droppedMass = dropOverflow(tokens: tokens, plan: plan, buffers: buffers, requestedRow: requestedRow, scratch: scratch)
         let localExperts = (g * plan.expertsPerGPU)..<((g + 1) * plan.expertsPerGPU)
         for x in 0..<e {
             let keptHere = min(requestedRow[x], Int32(truncatingIfNeeded: c))
@@ -25,7 +25,8 @@ enum SourceRouting {
             tally.dropped += Int(requestedRow[x] - keptHere)
             if !localExperts.contains(x) { tally.crossKept += Int(keptHere) }
         }
-        tallyTopKMass(tokens: tokens, plan: plan, buffers: buffers, tally: &tally)
+        tallyRequestedMass(tokens: tokens, plan: plan, buffers: buffers, tally: &tally)
+        tally.gateMass.kept -= Double(droppedMass)
         if plan.computeIR {
             rectifyIntraGPU(tokens: tokens, localExperts: localExperts, plan: plan, buffers: buffers,
                             logits: logits, outputs: outputs, scratch: scratch, tally: &tally)
@@ -55,18 +56,25 @@ enum SourceRouting {
         outputs.tallies[g] = tally
     }
 
-    /// The top-k mass the tokens asked for and the part that was kept, without a branch on drops.
-    private static func tallyTopKMass(tokens: Range<Int>, plan: StepPlan, buffers: TokenBuffers,
-                                      tally: inout SourceTally) {
+    /// The top-k mass the tokens asked for; the kept part is this less what `dropOverflow` dropped.
+    private static func tallyRequestedMass(tokens: Range<Int>, plan: StepPlan, buffers: TokenBuffers,
+                                           tally: inout SourceTally) {
         let first = tokens.lowerBound &* plan.topK
-        var requested: Float = 0, kept: Float = 0
-        for i in first..<(tokens.upperBound &* plan.topK) {
-            let p = buffers.choiceProbability[i]
-            requested += p
-            kept += p * Float(1 &- buffers.droppedFlag[i])
+        let end = tokens.upperBound &* plan.topK
+        // Four running sums side by side: one sum would wait on each addition in turn.
+        var lanes = SIMD4<Float>.zero
+        var i = first
+        while i &+ 4 <= end {
+            lanes += LaneScan.load(buffers.choiceProbability.advanced(by: i))
+            i &+= 4
+        }
+        var requested = lanes.sum()
+        while i < end {
+            requested += buffers.choiceProbability[i]
+            i &+= 1
         }
         tally.gateMass.requested += Double(requested)
-        tally.gateMass.kept += Double(kept)
+        tally.gateMass.kept += Double(requested)
     }
 
     /// FR's mass: each filled token's `p[t][next(t)]`; `next(t)` is rank `k + 1` by definition.
@@ -84,9 +92,9 @@ enum SourceRouting {
         tally.gateMass.fillInRankSum += count * (plan.topK + 1)
     }
 
-    /// Marks the requests each over-full expert drops, by the drop policy's order.
+    /// Marks the requests each over-full expert drops, by the drop policy's order; returns their gate mass.
     private static func dropOverflow(tokens: Range<Int>, plan: StepPlan, buffers: TokenBuffers,
-                                     requestedRow: UnsafeMutablePointer<Int32>, scratch: WorkerScratch) {
+                                     requestedRow: UnsafeMutablePointer<Int32>, scratch: WorkerScratch) -> Float {
         let e = plan.experts
         let k = plan.topK
         let c = Int32(truncatingIfNeeded: plan.capacity)
@@ -105,7 +113,7 @@ enum SourceRouting {
                 step[x] = 0
             }
         }
-        guard total > 0 else { return }
+        guard total > 0 else { return 0 }
         // Requests to experts with room write their key into one spare slot past the buckets and do
         // not advance: no branch on whether the expert overflowed (unpredictable).
         for x in 0..<e where step[x] == 0 { cursor[x] = total }
@@ -130,6 +138,7 @@ enum SourceRouting {
         case .choice:
             bucketKeys { t, r in UInt64(r) << 32 | UInt64(t) }
         }
+        var droppedMass: Float = 0
         for x in 0..<e where start[x] >= 0 {
             let bucket = keys + Int(start[x])
             let count = Int(requestedRow[x])
@@ -141,10 +150,12 @@ enum SourceRouting {
                     let slot = t &* k &+ r
                     let hit = buffers.choices[slot] == Int32(truncatingIfNeeded: x)
                     buffers.droppedFlag[slot] |= unsafeBitCast(hit, to: UInt8.self)
+                    droppedMass += hit ? buffers.choiceProbability[slot] : 0
                 }
                 buffers.dropCount[t] &+= 1
             }
         }
+        return droppedMass
     }
 
     /// IR: each token with drops goes to its best local expert that did not keep it (spec section 4).
@@ -246,20 +257,8 @@ enum SourceRouting {
         let probability = FastMath.exp(logit - buffers.rowShift[t]) * buffers.rowInverseSum[t]
         tally.gateMass.intraGPU += Double(probability)
         tally.gateMass.intraGPUTokens += 1
-        tally.gateMass.intraGPURankSum += rank(of: expert, logit: logit, row: logits.advanced(by: t &* plan.experts),
-                                               experts: plan.experts)
-    }
-
-    /// 1 + the experts ahead of `expert` in the token's ranking (higher logit, ties to the lower
-    /// index). Only IR tokens pay for it: whole-row work, but a plain loop the compiler vectorises.
-    @inline(__always)
-    static func rank(of expert: Int, logit value: Float, row: UnsafeMutablePointer<Float>, experts e: Int) -> Int {
-        var ahead = 0
-        for x in 0..<e {
-            let other = row[x]
-            ahead &+= Int(unsafeBitCast(other > value || (other == value && x < expert), to: UInt8.self))
-        }
-        return ahead &+ 1
+        tally.gateMass.intraGPURankSum += ExpertRank.of(expert, logit: logit, row: logits.advanced(by: t &* plan.experts),
+                                                         experts: plan.experts)
     }
 
     /// FR: padding slots of (GPU, expert) take the tokens whose next-best choice is that expert.
