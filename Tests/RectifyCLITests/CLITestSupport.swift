@@ -53,6 +53,15 @@ func expectStep(_ json: [String: Any], equals f: StepFigures, _ context: String,
     }
     #expect(json.ints("gpuLoad") == f.gpuLoad, "\(context): gpuLoad", sourceLocation: sourceLocation)
     expectClose(json.double("imbalance"), f.imbalance, "\(context): imbalance", sourceLocation: sourceLocation)
+    expectGateMass(json, f.gateMass, context, sourceLocation: sourceLocation)
+}
+
+/// The four gate-mass figures of a step or total object against the engine's sums.
+func expectGateMass(_ json: [String: Any], _ mass: GateMass, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    expectClose(json.double("intendedGateMass"), mass.intendedShare, "\(context): intendedGateMass", sourceLocation: sourceLocation)
+    expectClose(json.double("substituteGateMass"), mass.substituteShare, "\(context): substituteGateMass", sourceLocation: sourceLocation)
+    expectClose(json.double("meanIRRank"), mass.meanIntraGPURank, "\(context): meanIRRank", sourceLocation: sourceLocation)
+    expectClose(json.double("meanFRRank"), mass.meanFillInRank, "\(context): meanFRRank", sourceLocation: sourceLocation)
 }
 
 /// Checks a total object against totals summed directly.
@@ -70,6 +79,7 @@ func expectTotal(_ json: [String: Any], equals t: RunTotals, _ context: String, 
     expectClose(json.double("imbalance"), t.imbalance, "\(context): total imbalance", sourceLocation: sourceLocation)
     expectClose(json.double("dropRate"), t.dropRate, "\(context): total dropRate", sourceLocation: sourceLocation)
     expectClose(json.double("paddingRate"), t.paddingRate, "\(context): total paddingRate", sourceLocation: sourceLocation)
+    expectGateMass(json, t.gateMass, "\(context): total", sourceLocation: sourceLocation)
 }
 
 func expectClose(_ a: Double?, _ b: Double?, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {

@@ -67,7 +67,7 @@ struct RunCommandOutputTests {
                 totals.add(expected[index])
             }
             let total = try #require(run.object("total"))
-            #expect(Set(total.keys) == Set(specStepFields.filter { $0 != "step" } + ["steps", "dropRate", "paddingRate"] + runEstimateFields),
+            #expect(Set(total.keys) == Set(specStepFields.filter { $0 != "step" } + ["steps", "dropRate", "paddingRate"] + runEstimateFields + runGateMassFields),
                     "\(mode) total: \(total.keys.sorted())")
             expectTotal(total, equals: totals, "\(mode)")
         }
@@ -152,7 +152,7 @@ struct RunCommandOutputTests {
                 expectStep(object, equals: direct.figures[mode]![step], "jsonl \(mode) step \(step)")
             }
             let total = objects[7 + offset]
-            #expect(Set(total.keys) == ["mode", "total"])
+            #expect(Set(total.keys) == ["mode", "total", "measuredQuality"])
             #expect(total["mode"] as? String == mode.rawValue)
             var totals = RunTotals(mode: mode)
             direct.figures[mode]!.forEach { totals.add($0) }

@@ -6,8 +6,11 @@ import Testing
 /// The issue 4 figures `rectify run` adds after the spec's, in this order.
 let runEstimateFields = ["outputError", "stepTime", "usefulTokensPerSecond"]
 
+/// The router-side quality figures that follow them.
+let runGateMassFields = ["intendedGateMass", "substituteGateMass", "meanIRRank", "meanFRRank"]
+
 /// Every field of a `rectify run` step object (without `--detail`).
-let runStepFields = specStepFields + runEstimateFields
+let runStepFields = specStepFields + runEstimateFields + runGateMassFields
 
 /// `rectify run`: output error against dropless top-k and the cost model's step time, per step and in total.
 @Suite("rectify run: output error and step time")
@@ -45,10 +48,10 @@ struct RunFidelityTests {
         }
         #expect(Self.keys(step) == runStepFields)
         let totalKeys = Self.keys(total)
-        #expect(Array(totalKeys.suffix(5)) == ["dropRate", "paddingRate"] + runEstimateFields)
+        #expect(Array(totalKeys.suffix(9)) == ["dropRate", "paddingRate"] + runEstimateFields + runGateMassFields)
         let configKeys = Self.keys(config)
-        #expect(Array(configKeys.suffix(2)) == ["costParameters", "fidelity"])
-        #expect(configKeys.prefix(configKeys.count - 2).last == "modes", "the existing config fields keep their order")
+        #expect(Array(configKeys.suffix(4)) == ["costParameters", "fidelity", "costProfile", "quality"])
+        #expect(configKeys.prefix(configKeys.count - 4).last == "modes", "the existing config fields keep their order")
     }
 
     @Test("json: figures present, equal to the engine's fidelity and cost model, config says how they were made")
@@ -107,9 +110,10 @@ struct RunFidelityTests {
         }
     }
 
-    @Test("nothing dropped: vanilla and IR output error is exactly 0")
+    @Test("nothing dropped, top-k reference: vanilla and IR output error is exactly 0")
     func noDrops() throws {
-        let document = try Self.document(["--steps", "2", "--capacity-factor", "100", "--mode", "vanilla,ir"] + Self.small)
+        let document = try Self.document(["--steps", "2", "--capacity-factor", "100", "--mode", "vanilla,ir",
+                                          "--fidelity-reference", "topk"] + Self.small)
         for mode in ["vanilla", "ir"] {
             let run = try Self.run(document, mode)
             for step in try #require(run.objects("steps")) {
@@ -167,7 +171,7 @@ struct RunFidelityTests {
         }
         // Table: '-' for output error.
         let table = try runOutput(arguments)
-        #expect(table.contains("out err: not measured"))
+        #expect(table.contains("distort %: layer-distortion proxy, not measured"))
         let vanilla = try #require(table.split(separator: "\n").first { $0.hasPrefix("vanilla ") })
         let cells = vanilla.split(separator: " ")
         #expect(cells.count >= 2 && cells[cells.count - 2] == "-", "\(vanilla)")
@@ -178,9 +182,9 @@ struct RunFidelityTests {
         let text = try runOutput(["--steps", "2", "--format", "csv"] + Self.small)
         let lines = text.split(separator: "\n").map(String.init)
         let columns = RunReport.csvColumns
-        #expect(Array(columns.suffix(4)) == ["gpuLoad"] + runEstimateFields)
+        #expect(Array(columns.suffix(8)) == ["gpuLoad"] + runEstimateFields + runGateMassFields)
         #expect(lines.first == columns.joined(separator: ","))
-        #expect(columns.count == 23)
+        #expect(columns.count == 27)
         #expect(lines.count == 1 + 4 * (2 + 1))
         for line in lines.dropFirst() {
             let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -224,12 +228,12 @@ struct RunFidelityTests {
         }
     }
 
-    @Test("table: out err % and step ms columns, with the measurement named")
+    @Test("table: distort % (a proxy, so labelled) and step ms columns, with the measurement named")
     func table() throws {
         let text = try runOutput(["--steps", "1", "--mode", "vanilla"] + Self.small)
-        #expect(text.contains("out err %"))
+        #expect(text.contains("distort %"))
         #expect(text.contains("step ms"))
-        #expect(text.contains("out err: relative L2 against dropless top-k on 256 sampled tokens per step"))
+        #expect(text.contains("distort %: layer-distortion proxy, not model quality: relative L2 against dropless topk+1 on seeded synthetic experts, expert similarity 0.6, 256 sampled tokens per step"))
         let document = try Self.document(["--steps", "1", "--mode", "vanilla"] + Self.small)
         let total = try #require(try Self.run(document, "vanilla").object("total"))
         let error = try #require(total.double("outputError"))

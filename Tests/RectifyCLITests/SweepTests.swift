@@ -57,7 +57,7 @@ struct SweepTests {
 
     @Test("figures that do not apply are null, never 0")
     func nulls() throws {
-        let (_, points) = try Self.points(Self.small + ["--capacity-factors", "1"])
+        let (_, points) = try Self.points(Self.small + ["--capacity-factors", "1", "--fidelity-reference", "topk"])
         func point(_ mode: String) throws -> [String: Any] { try #require(points.first { $0["mode"] as? String == mode }) }
         let choice = try point("expert-choice")
         for key in ["dropRate", "unrecoveredRate", "dropped", "recovered", "unrecovered", "filled"] {
@@ -68,7 +68,7 @@ struct SweepTests {
         #expect(dropless["capacity"] is NSNull)
         #expect(dropless["recovered"] is NSNull && dropless["filled"] is NSNull)
         #expect(dropless.double("dropRate") == 0 && dropless.double("paddingRate") == 0)
-        #expect(dropless.double("outputError") == 0, "dropless is the reference")
+        #expect(dropless.double("outputError") == 0, "dropless is the top-k reference")
         let vanilla = try point("vanilla")
         #expect(vanilla["recovered"] is NSNull && vanilla["filled"] is NSNull)
         #expect(try point("ir")["filled"] is NSNull)

@@ -90,11 +90,38 @@ import RectifyEngine
             let cost = CostModel.estimate(StepWork(baseline: baseline), parameters: CostParameters())
             #expect(details[.baseline(baseline.mode)]?.stepSeconds == cost.stepSeconds)
         }
-        // Dropless is the reference: no error; expert-choice has no drop figure.
-        #expect(details[.baseline(.dropless)]?.outputError == 0)
+        // Dropless computes all its top-k gate mass, with no substitutes; expert-choice has no drop figure.
+        #expect(details[.baseline(.dropless)]?.intended == 1 && details[.baseline(.dropless)]?.substitute == 0)
+        #expect(details[.baseline(.dropless)]?.outputError.map { $0 > 0 } == true, "top-k+1 reference: dropless lacks the (k+1)-th")
         #expect(details[.baseline(.dropless)]?.lost == 0)
         #expect(details[.baseline(.expertChoice)]?.lost == nil)
         #expect(details[.rectify(.vanilla)]?.outputError.map { $0 > 0 } == true)
+    }
+
+    @Test("the preset's settings reach the details: measured quality per mode, cost profile, expert similarity")
+    func presetSettings() throws {
+        var preset = Self.preset
+        preset.routing.capacityFactor = CapacityFactor(tenThousandths: 10_000)
+        preset.quality = MeasuredQuality(
+            about: "fixture", metric: "bitsPerByte", lowerIsBetter: true, dropless: 2.03,
+            points: [MeasuredQuality.Point(topK: 2, capacityFactor: preset.routing.capacityFactor, dropPolicy: .score,
+                                           mode: .irfr, value: 2.05)],
+            source: "fixture.json")
+        preset.cost = CostSettings(profile: .a100)
+        preset.fidelity.expertSimilarity = 0.2
+        let engine = Fixtures.engine(preset)
+        engine.setCompareDetails(true)
+        engine.pump(steps: 1)
+        let details = try #require(engine.snapshot().details)
+        #expect(details[.rectify(.irfr)]?.measured == 2.05)
+        #expect(details[.rectify(.vanilla)]?.measured == nil, "no point for vanilla")
+        #expect(details[.baseline(.dropless)]?.measured == 2.03)
+        #expect(details[.baseline(.expertChoice)]?.measured == nil)
+        #expect(details.fidelity?.expertSimilarity == 0.2 && details.quality?.metric == "bitsPerByte")
+        let plain = try #require(Self.engine(steps: 1).snapshot().details)
+        #expect((details[.rectify(.vanilla)]?.stepSeconds ?? 0) > (plain[.rectify(.vanilla)]?.stepSeconds ?? 1))
+        #expect(SchemesTable.note(details).contains("measured: bitsPerByte (lower better)"))
+        #expect(SchemesTable.note(details).contains("similarity 0.20"))
     }
 
     @Test("a trace has no hidden states: output error stays unknown")
@@ -176,7 +203,7 @@ import RectifyEngine
 
     // MARK: Rendering
 
-    @Test("compare view: the six schemes with step time, throughput and output error", arguments: [true, false])
+    @Test("compare view: the six schemes with step time, throughput, gate mass and the labelled distortion proxy", arguments: [true, false])
     func compareColumns(unicode: Bool) throws {
         let engine = Self.engine(steps: 2)
         var state = DashboardState(preset: Self.preset, display: unicode ? .full : .plain)
@@ -184,7 +211,7 @@ import RectifyEngine
         let lines = Fixtures.trimmed(Fixtures.render(state, engine.snapshot(), width: 120, height: 40))
         let heading = try #require(lines.first { $0.hasPrefix("step 1 ") })
         #expect(heading.split(separator: " ") == ["step", "1", "vanilla", "ir", "fr", "ir+fr", "dropless", "expert-choice"])
-        for label in ["step time", "tokens/s", "out error", "lost", "padding", "covered"] {
+        for label in ["step time", "tokens/s", "measured", "intended", "subst.", "dist.proxy", "lost", "padding", "covered"] {
             let row = try #require(lines.first { $0.hasPrefix(label + " ") }, "\(label)")
             #expect(row.split(separator: " ").count >= 7, "\(row)")
         }
@@ -192,8 +219,11 @@ import RectifyEngine
         #expect(time.contains(unicode ? "µs" : "us"))
         let lost = try #require(lines.last { $0.hasPrefix("lost ") && $0.split(separator: " ").count == 7 })
         #expect(lost.hasSuffix(unicode ? "—" : "-"), "expert-choice has no drops: \(lost)")
-        let error = try #require(lines.first { $0.hasPrefix("out error") })
-        #expect(error.split(separator: " ")[6] == "0%", "dropless is the reference: \(error)")
+        let intended = try #require(lines.first { $0.hasPrefix("intended ") && $0.split(separator: " ").count == 7 })
+        #expect(intended.split(separator: " ")[5] == "100%", "dropless computes all its top-k mass: \(intended)")
+        let measured = try #require(lines.first { $0.hasPrefix("measured ") })
+        #expect(measured.split(separator: " ").dropFirst().allSatisfy { $0 == (unicode ? "—" : "-") }, "no quality file: \(measured)")
+        #expect(lines.contains { $0.hasPrefix("dist.proxy: synthetic-expert layer distortion") && $0.contains("not model quality") })
         if !unicode { #expect(lines.joined().allSatisfy { $0.isASCII }) }
     }
 
@@ -205,7 +235,7 @@ import RectifyEngine
         let lines = Fixtures.trimmed(Fixtures.render(state, engine.snapshot(), width: 60, height: 16))
         #expect(lines.contains("latest     vanilla      ir      fr   ir+fr  dropl.  exp-ch"))
         #expect(lines.contains("step time        -       -       -       -       -       -"))
-        #expect(lines.contains("out error        -       -       -       -       -       -"))
+        #expect(lines.contains("measured         -       -       -       -       -       -"))
     }
 
     @Test("sweep overlay: progress, then the charts with legend and axes", arguments: [true, false])

@@ -177,6 +177,7 @@ struct BaselineRouterTests {
             let f = step.figures
             let assignments = try #require(step.assignments)
             var cross = 0
+            var mass = 0.0
             for t in 0..<config.tokens {
                 let expected = (0..<config.experts).sorted {
                     logits[t * config.experts + $0] > logits[t * config.experts + $1]
@@ -186,7 +187,11 @@ struct BaselineRouterTests {
                 #expect(terms.map(\.expert) == Array(expected), "seed \(seed) token \(t)")
                 #expect(abs(terms.reduce(0) { $0 + $1.weight } - 1) < 1e-12)
                 cross += expected.filter { config.owner(ofExpert: $0) != config.source(ofToken: t) }.count
+                mass += expected.reduce(0) { $0 + Self.probability(logits, experts: config.experts, token: t, expert: $1) }
             }
+            // Dropless computes all the top-k mass, with no substitutes.
+            expectClose(f.gateMass, GateMass(requested: mass, kept: mass), "seed \(seed)")
+            #expect(f.gateMass.intendedShare.map { abs($0 - 1) < 1e-12 } == true)
             #expect(f.crossGPU == cross)
             #expect(f.kept == config.tokens * config.topK && f.gpuLoad.reduce(0, +) == f.kept)
             #expect(f.coveredTokens == config.tokens)
@@ -221,11 +226,19 @@ struct BaselineRouterTests {
                     #expect(step.assignedPerGpuExpert[g * config.experts + x] == Int32(taken))
                 }
             }
+            var mass = GateMass()
             for t in 0..<config.tokens {
+                let top = (0..<config.experts).sorted { table[t][$0] > table[t][$1] || (table[t][$0] == table[t][$1] && $0 < $1) }
+                    .prefix(config.topK)
+                mass.requested += top.reduce(0) { $0 + table[t][$1] }
+                for x in chosenBy[t] {
+                    if top.contains(x) { mass.kept += table[t][x] } else { mass.outsideTopK += table[t][x] }
+                }
                 let terms = assignments.terms(of: t)
                 #expect(terms.map(\.expert) == chosenBy[t].sorted(), "seed \(seed) token \(t)")
                 for term in terms { #expect(abs(term.weight - table[t][term.expert]) < 1e-9) }
             }
+            expectClose(f.gateMass, mass, "seed \(seed)")
             #expect(f.coveredTokens == chosenBy.filter { !$0.isEmpty }.count)
             #expect(f.expertLoad.allSatisfy { $0 == config.gpus * taken })
             #expect(f.imbalance == (taken > 0 ? 1 : nil))

@@ -126,6 +126,22 @@ struct BruteForceRouter {
                 }
                 if computed { covered += 1 }
             }
+            // Gate mass, straight from the definitions in the README's figures section.
+            var gateMass = GateMass()
+            for t in 0..<tokenCount {
+                gateMass.requested += topk[t].reduce(0) { $0 + p[t][$1] }
+                gateMass.kept += keptBy[t].reduce(0) { $0 + p[t][$1] }
+                if mode.usesIR, let h = irTarget[t] {
+                    gateMass.intraGPU += p[t][h]
+                    gateMass.intraGPUTokens += 1
+                    gateMass.intraGPURankSum += (ranks[t].firstIndex(of: h) ?? -1) + 1
+                }
+                if mode.usesFR, filledBy[t], let x = next[t] {
+                    gateMass.fillIn += p[t][x]
+                    gateMass.fillInTokens += 1
+                    gateMass.fillInRankSum += (ranks[t].firstIndex(of: x) ?? -1) + 1
+                }
+            }
             let keptTotal = kept.joined().reduce(0, +)
             let gpuLoad = (0..<g).map { q in (q * m..<(q + 1) * m).reduce(0) { $0 + expertLoad[$1] } }
             let loadTotal = gpuLoad.reduce(0, +)
@@ -140,7 +156,7 @@ struct BruteForceRouter {
                 imbalance: loadTotal == 0 ? nil : Double(gpuLoad.max() ?? 0) / (Double(loadTotal) / Double(g)),
                 expertRequested: expertRequested, expertKept: expertKept,
                 expertDropped: (0..<e).map { expertRequested[$0] - expertKept[$0] },
-                expertFilled: expertFilled, expertIR: expertIR, expertLoad: expertLoad)
+                expertFilled: expertFilled, expertIR: expertIR, expertLoad: expertLoad, gateMass: gateMass)
         }
         return expected
     }
@@ -163,6 +179,22 @@ func expectMatchesBruteForce(_ analysis: StepAnalysis, config: RoutingConfig, lo
         #expect(abs((figures.imbalance ?? -1) - (wanted.imbalance ?? -1)) < 1e-12, "\(context) mode \(mode)",
                 sourceLocation: sourceLocation)
         (figures.imbalance, wanted.imbalance) = (nil, nil)
+        expectClose(figures.gateMass, wanted.gateMass, "\(context) mode \(mode)", sourceLocation: sourceLocation)
+        (figures.gateMass, wanted.gateMass) = (GateMass(), GateMass())
         #expect(figures == wanted, "\(context) mode \(mode)", sourceLocation: sourceLocation)
     }
+}
+
+/// Gate masses equal: counts and rank sums exactly, masses to float32 rounding (the engine sums
+/// float probabilities from its fast exponential).
+func expectClose(_ actual: GateMass, _ wanted: GateMass, _ context: String,
+                 sourceLocation: SourceLocation = #_sourceLocation) {
+    func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-4 * max(1, abs(b)) }
+    #expect(close(actual.requested, wanted.requested) && close(actual.kept, wanted.kept)
+            && close(actual.intraGPU, wanted.intraGPU) && close(actual.fillIn, wanted.fillIn)
+            && close(actual.outsideTopK, wanted.outsideTopK), "\(context): \(actual) vs \(wanted)",
+            sourceLocation: sourceLocation)
+    #expect(actual.intraGPUTokens == wanted.intraGPUTokens && actual.intraGPURankSum == wanted.intraGPURankSum
+            && actual.fillInTokens == wanted.fillInTokens && actual.fillInRankSum == wanted.fillInRankSum,
+            "\(context): \(actual) vs \(wanted)", sourceLocation: sourceLocation)
 }

@@ -36,13 +36,13 @@ struct OutputFidelityTests {
                       capacityFactor: CapacityFactor(parsing: factor) ?? CapacityFactor(tenThousandths: 10_000))
     }
 
-    @Test("nothing dropped: vanilla, IR and dropless are exactly 0; FR's extra expert is not",
+    @Test("top-k reference, nothing dropped: vanilla, IR and dropless are exactly 0; FR's extra expert is not",
           arguments: GateNormalization.allCases)
     func zeroWithoutDrops(normalization: GateNormalization) throws {
         // C = ceil(64 * 2 * 8 / 16) = 64 = n: no (GPU, expert) pair can overflow.
         var config = Self.small("8")
         config.gateNormalization = normalization
-        let (totals, measured) = try Self.measure(config: config, steps: 2)
+        let (totals, measured) = try Self.measure(config: config, options: FidelityOptions(reference: .topk), steps: 2)
         for entry in measured {
             #expect(entry.analysis.figures(.vanilla)?.dropped == 0)
             #expect(entry.step.sampledTokens == 256)
@@ -74,9 +74,25 @@ struct OutputFidelityTests {
     /// with fewer tokens per GPU to keep the test fast.
     static let defaultConfig = RoutingConfig(gpus: 8, experts: 64, topK: 2, tokensPerGPU: 512)
 
-    @Test("default workload: IR+FR is closer to dropless than vanilla, IR closer still")
+    @Test("top-k+1 reference (the default), nothing dropped and every token filled: FR is exactly the reference",
+          arguments: GateNormalization.allCases)
+    func fillInIsTheTopKPlusOneReference(normalization: GateNormalization) throws {
+        // C = 128 > n: nothing overflows, and every pair's padding takes all its fill-in candidates.
+        var config = Self.small("16")
+        config.gateNormalization = normalization
+        let (totals, measured) = try Self.measure(config: config, steps: 2)
+        for entry in measured {
+            #expect(entry.analysis.figures(.fr)?.filled == config.tokens)
+            #expect((entry.step.relativeError(.rectify(.fr)) ?? 1) < 1e-12)
+        }
+        // Schemes without the (k+1)-th expert all miss it alike, dropless included.
+        let vanilla = try #require(totals.relativeError(.rectify(.vanilla)))
+        #expect(vanilla > 0 && totals.relativeError(.baseline(.dropless)) == vanilla)
+    }
+
+    @Test("top-k reference, default workload: IR+FR is closer to dropless than vanilla, IR closer still")
     func rectifyHelpsOnDefaultWorkload() throws {
-        let (totals, _) = try Self.measure(config: Self.defaultConfig, steps: 2)
+        let (totals, _) = try Self.measure(config: Self.defaultConfig, options: FidelityOptions(reference: .topk), steps: 2)
         let vanilla = try #require(totals.relativeError(.rectify(.vanilla)))
         let ir = try #require(totals.relativeError(.rectify(.ir)))
         let irfr = try #require(totals.relativeError(.rectify(.irfr)))

@@ -145,7 +145,7 @@ struct PresetErrorTests {
         ("\"seed\": 1,", "\"seed\": [1],", "invalid synthetic.seed [1]: expected an integer"),
         ("\"drift\": 0.05", "\"drift\": true", "invalid synthetic.drift true: expected a number"),
         ("\"mode\": \"ir+fr\",", "\"mode\": 3,", "invalid mode 3: expected one of vanilla, ir, fr, ir+fr"),
-        ("\"synthetic\": {", "\"synthetic\": 7, \"unused\": {", "unknown key \"unused\": expected one of description, gpus, experts, topK, tokensPerGPU, capacityFactor, minCapacity, dropPolicy, irCapacityFactor, gateNormalization, mode, synthetic, trace"),
+        ("\"synthetic\": {", "\"synthetic\": 7, \"unused\": {", "unknown key \"unused\": expected one of description, gpus, experts, topK, tokensPerGPU, capacityFactor, minCapacity, dropPolicy, irCapacityFactor, gateNormalization, mode, synthetic, trace, fidelity, costProfile, quality"),
     ])
     func wrongType(old: String, new: String, message: String) throws {
         let (path, error) = try Self.error(reading: try Self.variant(old, new))

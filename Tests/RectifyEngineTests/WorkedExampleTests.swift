@@ -98,4 +98,20 @@ import Testing
         #expect(abs(weights[0].weight - 0.6225) < 0.0005)
         #expect(abs(weights[1].weight - 0.3775) < 0.0005)
     }
+
+    /// By hand from the logits: top-1 probabilities 0.6439 (t0), 0.5483 (t1), 0.7101 (t2), 0.5231 (t3),
+    /// 0.6308 (t4), 0.6756 (t5), 0.6439 (t6), 0.6439 (t7), sum 5.0196; kept t0, t2, t5, t7: 2.6735.
+    /// IR experts: t1, t4, t6 go to their own (dropped) top choice, rank 1; t3 goes to e0, its rank 3
+    /// with p 0.1167: mass 1.9397, mean rank 1.5. FR: t2 at e1 0.1584, t1 at e3 0.3325, t6 at e0 0.2369,
+    /// t7 at e2 0.2369, each rank 2: mass 0.9647.
+    @Test("gate mass and substitute ranks by hand", arguments: RectifyMode.allCases)
+    func gateMass(mode: RectifyMode) throws {
+        let mass = try #require(try Self.route(.score).figures(mode)).gateMass
+        #expect(abs(mass.requested - 5.0196) < 5e-4)
+        #expect(abs(try #require(mass.intendedShare) - 2.6735 / 5.0196) < 5e-4)
+        let ir = mode.usesIR ? 1.9397 : 0, fr = mode.usesFR ? 0.9647 : 0
+        #expect(abs(try #require(mass.substituteShare) - (ir + fr) / 5.0196) < 5e-4)
+        #expect(mass.meanIntraGPURank == (mode.usesIR ? 1.5 : nil))
+        #expect(mass.meanFillInRank == (mode.usesFR ? 2 : nil))
+    }
 }

@@ -20,7 +20,7 @@ enum ScenarioOptions {
         OptionSpec("gate", "G", "Combination-weight normalisation: topk or softmax."),
         OptionSpec("seed", "S", "Seed of the synthetic workload."),
         MemoryCheck.spec,
-    ]
+    ] + MeasurementOptions.specs
 
     /// The preset named by `--preset` with every override applied and checked, and the trace or
     /// capture named by `--trace`/`--follow`, opened.
@@ -119,6 +119,7 @@ enum ScenarioOptions {
         }
         do { try routing.validate() } catch { throw CLIError.invalid(error.description) }
         preset.routing = routing
+        try MeasurementOptions.apply(args, to: &preset)
         return opened
     }
 

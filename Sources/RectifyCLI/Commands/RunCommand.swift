@@ -17,10 +17,14 @@ enum RunCommand {
         ],
         notes: """
         All modes are routed on the very same batches. A trace that ends before --steps stops the run
-        (say --loop to start it again). Beside the spec figures each step and total carries outputError
-        (relative L2 error of the MoE layer output against dropless top-k on seeded expert networks, over
-        \(FidelityOptions().sampleTokens) sampled tokens per step; synthetic workloads only: '-' in the table, null in JSON and empty in CSV
-        for traces), stepTime (seconds, cost model with its default parameters) and usefulTokensPerSecond.
+        (say --loop to start it again). Beside the spec figures each step and total carries the router-side
+        quality figures intendedGateMass, substituteGateMass, meanIRRank and meanFRRank (see the README),
+        outputError (a layer-distortion proxy, not model quality: relative L2 error of the MoE layer output
+        against dropless top-k+1 or top-k on seeded synthetic expert networks, over \(FidelityOptions().sampleTokens)
+        sampled tokens per step; synthetic workloads only: '-' in the table, null in JSON and empty in CSV
+        for traces), stepTime (seconds, cost model with --cost-profile) and usefulTokensPerSecond. When the
+        preset names a quality file with a measurement for these exact settings, each mode's measured
+        quality is shown (JSON: measuredQuality per run; null where there is none).
         With --follow the run ends after --steps routed steps, after --idle-timeout without a new step,
         or at Ctrl+C, SIGTERM, SIGHUP or SIGQUIT; it then prints everything routed (exit 0), with a "follow"
         section (JSON) or line (table) saying how many steps were routed, skipped and rejected. With
@@ -110,15 +114,16 @@ enum RunCommand {
     /// output error is measured on `fidelityOptions.sampleTokens` tokens; traces leave it `nil`.
     static func route(scenario: Scenario, modes: [RectifyMode], steps: Int, detail: Bool, threads: Int?,
                       storage: RunReport.StepStorage = .keep,
-                      costParameters: CostParameters = CostParameters(),
-                      fidelityOptions: FidelityOptions = FidelityOptions()) throws(CLIError) -> RunReport {
+                      costSettings: CostSettings? = nil,
+                      fidelityOptions: FidelityOptions? = nil) throws(CLIError) -> RunReport {
         let preset = scenario.preset
+        let fidelityOptions = fidelityOptions ?? preset.fidelity
         let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let source: any BatchSource
         do { source = try scenario.source(threads: workers, includeHidden: true) } catch { throw .invalid(error.description) }
         let router = Router(threads: workers)
         var report = RunReport(preset: preset, modes: modes, requestedSteps: steps, storage: storage,
-                               costParameters: costParameters, fidelityOptions: fidelityOptions)
+                               costSettings: costSettings ?? preset.cost, fidelityOptions: fidelityOptions)
         var fidelity: OutputFidelity?
         for _ in 0..<steps {
             let batch: RoutingBatch?

@@ -18,16 +18,19 @@ enum SweepCommand {
                        "Schemes: vanilla, ir, fr, ir+fr, dropless, expert-choice, or all (default), comma-separated."),
             OptionSpec("steps", "N", "Batches routed for every point, 1-10000. Default 4."),
             OptionSpec("format", "F", "Output: table (default), json or csv."),
-            OptionSpec("svg", "FILE", "Also write a self-contained SVG: drop rate, padding rate, output error and step time against capacity factor."),
+            OptionSpec("svg", "FILE", "Also write a self-contained SVG: drop rate, padding rate, the synthetic distortion proxy and step time against capacity factor."),
             OptionSpec("threads", "N", "Worker threads for routing (default: all cores)."),
         ],
         notes: """
         The N batches are generated (or read from the trace) once and routed again at every capacity factor, so
         every point sees the same tokens. Figures are means per step; a figure that does not apply to a scheme
         (drop rate of expert-choice, recovered of vanilla, output error of a trace) is '-' in the table, null in
-        JSON and empty in CSV. Output error is the relative L2 error of the MoE layer output against dropless top-k
-        on seeded expert networks (synthetic workloads only); step time and throughput come from the cost model
-        with its default parameters. Exit status: 0 success, 2 usage or invalid input, 1 runtime error.
+        JSON and empty in CSV. intendedGateMass and substituteGateMass are router-side: the share of the tokens'
+        top-k gate mass their intended experts compute, and the mass handed to substitutes. outputError is a
+        layer-distortion proxy, not model quality: the relative L2 error of one MoE layer's output against dropless
+        top-k+1 (or top-k, --fidelity-reference) on seeded synthetic expert networks (synthetic workloads only).
+        Step time and throughput come from the cost model (--cost-profile, --dispatch, --ir-overlap).
+        Exit status: 0 success, 2 usage or invalid input, 1 runtime error.
         """)
 
     static func run(_ arguments: [String]) throws(CLIError) -> String {
@@ -120,9 +123,11 @@ enum SweepCommand {
 
     /// Reads `steps` batches once, then routes all of them at every factor with every scheme.
     static func sweep(scenario: Scenario, factors: [CapacityFactor], schemes: [RoutingScheme], steps: Int,
-                      threads: Int?, costParameters: CostParameters = CostParameters(),
-                      fidelityOptions: FidelityOptions = FidelityOptions()) throws(CLIError) -> SweepReport {
+                      threads: Int?, costSettings: CostSettings? = nil,
+                      fidelityOptions: FidelityOptions? = nil) throws(CLIError) -> SweepReport {
         let preset = scenario.preset
+        let costSettings = costSettings ?? preset.cost
+        let fidelityOptions = fidelityOptions ?? preset.fidelity
         let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let source: any BatchSource
         do { source = try scenario.source(threads: workers, includeHidden: true) } catch { throw .invalid(error.description) }
@@ -159,14 +164,15 @@ enum SweepCommand {
                         let routed = try router.route(batch, config: config, modes: Set(modes), keepTokenRouting: fidelity != nil)
                         analysis = routed
                         for mode in modes {
-                            guard let figures = routed.figures(mode), let work = StepWork(analysis: routed, mode: mode) else { continue }
-                            accumulators[.rectify(mode)]?.add(figures, cost: CostModel.estimate(work, parameters: costParameters))
+                            guard let figures = routed.figures(mode),
+                                  let work = StepWork(analysis: routed, mode: mode, dispatch: costSettings.dispatch) else { continue }
+                            accumulators[.rectify(mode)]?.add(figures, cost: CostModel.estimate(work, settings: costSettings))
                         }
                     }
                     let baselines = try BaselineRouter.routeAll(batch, config: config, modes: Set(baselineModes),
                                                                 keepAssignments: fidelity != nil, threads: workers)
                     for step in baselines {
-                        let cost = CostModel.estimate(StepWork(baseline: step), parameters: costParameters)
+                        let cost = CostModel.estimate(StepWork(baseline: step, dispatch: costSettings.dispatch), settings: costSettings)
                         accumulators[.baseline(step.mode)]?.add(step.figures, cost: cost)
                     }
                     if let fidelity, let measured = fidelity.measure(batch: batch, config: config, analysis: analysis, baselines: baselines) {
@@ -183,7 +189,7 @@ enum SweepCommand {
             }
         }
         return SweepReport(preset: preset, factors: factors, schemes: schemes, steps: batches.count,
-                           costParameters: costParameters, fidelityOptions: fidelityOptions,
+                           costSettings: costSettings, fidelityOptions: fidelityOptions,
                            measuredFidelity: fidelity != nil, points: schemes.flatMap { points[$0] ?? [] })
     }
 }

@@ -57,6 +57,8 @@ extension RunReport {
         return .object(members + [
             ("costParameters", ConfigJSON.costParameters(costParameters)),
             ("fidelity", ConfigJSON.fidelity(fidelityOptions, measured: measuredFidelity)),
+            ("costProfile", QualityJSON.costProfile(costSettings)),
+            ("quality", QualityJSON.qualityFile(preset.quality)),
         ])
     }
 
@@ -68,6 +70,7 @@ extension RunReport {
                 ("mode", .string(run.mode.rawValue)),
                 ("steps", .array(run.steps.map { FiguresJSON.step($0.figures, estimate: $0.estimate, detail: $0.detail) })),
                 ("total", FiguresJSON.total(run)),
+                ("measuredQuality", QualityJSON.measured(preset.quality, config: preset.routing, mode: run.mode)),
             ])
         })))
         return .object(members)
@@ -113,7 +116,11 @@ extension RunReport {
     }
 
     private func totalLines() -> [String] {
-        runs.map { run in JSONWriter.write(.object([("mode", .string(run.mode.rawValue)), ("total", FiguresJSON.total(run))])) }
+        runs.map { run in
+            JSONWriter.write(.object([("mode", .string(run.mode.rawValue)), ("total", FiguresJSON.total(run)),
+                                      ("measuredQuality", QualityJSON.measured(preset.quality, config: preset.routing,
+                                                                               mode: run.mode))]))
+        }
     }
 
     // MARK: Streaming (`run --follow --format jsonl`)
@@ -143,7 +150,7 @@ extension RunReport {
     static let csvColumns = ["mode", "step", "capacity", "requested", "kept", "dropped", "recovered", "unrecovered",
                              "irTokens", "filled", "slots", "padding", "residualPadding", "crossGPU", "coveredTokens",
                              "tokens", "imbalance", "dropRate", "paddingRate", "gpuLoad",
-                             "outputError", "stepTime", "usefulTokensPerSecond"]
+                             "outputError", "stepTime", "usefulTokensPerSecond"] + QualityJSON.gateMassKeys
 
     /// A step's row: gpuLoad as `;`-separated counts; an empty cell is a figure that does not
     /// apply (output error without hidden states). A `total` row per mode follows its steps.
@@ -153,7 +160,8 @@ extension RunReport {
                 f.irTokens, f.filled, f.slots, f.padding, f.residualPadding, f.crossGPU, f.coveredTokens,
                 f.tokens].map(String.init) + [csvNumber(f.imbalance), csvNumber(f.dropRate), csvNumber(f.paddingRate),
                 f.gpuLoad.map(String.init).joined(separator: ";"), csvFinite(estimate.outputError),
-                csvFinite(estimate.stepTime), csvFinite(estimate.usefulTokensPerSecond)]).joined(separator: ",")
+                csvFinite(estimate.stepTime), csvFinite(estimate.usefulTokensPerSecond)]
+                + QualityJSON.gateMassValues(f.gateMass).map(csvFinite)).joined(separator: ",")
     }
 
     private static func csvTotalRow(_ run: ModeRun) -> String {
@@ -162,7 +170,8 @@ extension RunReport {
                 t.irTokens, t.filled, t.slots, t.padding, t.residualPadding, t.crossGPU, t.coveredTokens,
                 t.tokens].map(String.init) + [csvNumber(t.imbalance), csvNumber(t.dropRate), csvNumber(t.paddingRate),
                 t.gpuLoad.map(String.init).joined(separator: ";"), csvFinite(run.outputError),
-                csvFinite(run.cost.meanStepSeconds), csvFinite(run.cost.usefulTokensPerSecond)]).joined(separator: ",")
+                csvFinite(run.cost.meanStepSeconds), csvFinite(run.cost.usefulTokensPerSecond)]
+                + QualityJSON.gateMassValues(t.gateMass).map(csvFinite)).joined(separator: ",")
     }
 
     private static func csvNumber(_ value: Double?) -> String { value.map { String($0) } ?? "" }
@@ -178,11 +187,14 @@ extension RunReport {
         var out = TerminalText.sanitized("preset \(preset.name): \(preset.workloadLabel)") + "\n"
         if let summary = followSummary() { out += summary + "\n" }
         out += "\(r.gpus) GPUs x \(r.experts / r.gpus) experts (\(r.experts) in all), top-\(r.topK), capacity factor \(r.capacityFactor) -> C = \(r.capacity) per (GPU, expert), policy \(r.dropPolicy.rawValue), \(stepsRun) step\(stepsRun == 1 ? "" : "s") of \(r.tokens) tokens\n"
+        out += "intended %, subst %: top-k gate mass computed by the intended experts / handed to IR and FR experts (router-side, no model)\n"
         out += measuredFidelity
-            ? "out err: relative L2 against dropless top-k on \(fidelityOptions.sampleTokens) sampled tokens per step; "
-            : "out err: not measured (no hidden states); "
-        out += "step ms: cost model, default parameters\n\n"
-        let header = ["mode", "step", "drop %", "dropped", "recovered", "filled", "pad %", "covered %", "crossGPU", "imbalance", "out err %", "step ms"]
+            ? "distort %: layer-distortion proxy, not model quality: relative L2 against dropless \(fidelityOptions.reference.rawValue) on seeded synthetic experts, expert similarity \(fidelityOptions.expertSimilarity), \(fidelityOptions.sampleTokens) sampled tokens per step\n"
+            : "distort %: layer-distortion proxy, not measured (no hidden states)\n"
+        out += "step ms: cost model, profile \(costSettings.profile.name), \(costSettings.dispatch.rawValue) dispatch\(costSettings.irOverlap ? ", IR overlaps the dispatch" : "")\n"
+        out += measuredQualityLine() + "\n"
+        let header = ["mode", "step", "drop %", "dropped", "recovered", "filled", "pad %", "covered %", "crossGPU", "imbalance",
+                      "intended %", "subst %", "distort %", "step ms"]
         var rows: [[String]] = []
         for run in runs {
             if detail {
@@ -191,17 +203,32 @@ extension RunReport {
                     rows.append([run.mode.rawValue, String(f.step), Self.percent(f.dropRate), String(f.dropped), String(f.recovered),
                                  String(f.filled), Self.percent(f.paddingRate),
                                  Self.percent(f.tokens > 0 ? Double(f.coveredTokens) / Double(f.tokens) : nil),
-                                 String(f.crossGPU), Self.ratio(f.imbalance), Self.percent(estimate.outputError),
+                                 String(f.crossGPU), Self.ratio(f.imbalance), Self.percent(f.gateMass.intendedShare),
+                                 Self.percent(f.gateMass.substituteShare), Self.percent(estimate.outputError),
                                  Self.milliseconds(estimate.stepTime)])
                 }
             }
             let t = run.totals
             rows.append([run.mode.rawValue, "all", Self.percent(t.dropRate), String(t.dropped), String(t.recovered), String(t.filled),
                          Self.percent(t.paddingRate), Self.percent(t.coverageRate), String(t.crossGPU), Self.ratio(t.imbalance),
+                         Self.percent(t.gateMass.intendedShare), Self.percent(t.gateMass.substituteShare),
                          Self.percent(run.outputError), Self.milliseconds(run.cost.meanStepSeconds)])
         }
         out += TextTable.render(header: header, rows: rows)
         return out
+    }
+
+    /// One line: the measured quality per mode for these settings, or why there is none.
+    func measuredQualityLine() -> String {
+        guard let quality = preset.quality else { return "measured quality: none (the preset names no quality file)\n" }
+        let values = runs.map { run in
+            "\(run.mode.rawValue) " + (quality.value(config: preset.routing, mode: run.mode).map { String(format: "%.4g", $0) } ?? "-")
+        }
+        guard values.contains(where: { !$0.hasSuffix(" -") }) else {
+            return "measured quality (\(quality.metric), \(quality.source)): no measurement for top-\(preset.routing.topK), cf \(preset.routing.capacityFactor), policy \(preset.routing.dropPolicy.rawValue)\n"
+        }
+        return "measured quality (\(quality.metric), \(quality.lowerIsBetter ? "lower" : "higher") is better, dropless \(String(format: "%.4g", quality.dropless)), \(quality.source)): "
+            + values.joined(separator: ", ") + "\n"
     }
 
     static func percent(_ value: Double?) -> String {

@@ -4,8 +4,9 @@ import RectifyEngine
 struct RunReport {
     /// Issue 4 figures of one step of one mode, beside its spec figures.
     struct StepEstimate: Equatable {
-        /// Relative L2 error of the layer output against dropless top-k on the step's sampled
-        /// tokens; `nil` when the batch carries no hidden states (traces).
+        /// Layer-distortion proxy: relative L2 error of the layer output on synthetic experts
+        /// against the dropless reference on the step's sampled tokens; `nil` when the batch
+        /// carries no hidden states (traces).
         var outputError: Double?
         /// Estimated step time, seconds (cost model).
         var stepTime: Double?
@@ -75,7 +76,8 @@ struct RunReport {
     var followed: [FollowedStep] = []
     var followStatus: FollowStatus?
     var stoppedBy: String?
-    let costParameters: CostParameters
+    let costSettings: CostSettings
+    var costParameters: CostParameters { costSettings.parameters }
     let fidelityOptions: FidelityOptions
     /// Whether output error was measured (the batches carry hidden states).
     var measuredFidelity = false
@@ -84,11 +86,11 @@ struct RunReport {
     private(set) var stepsRun = 0
 
     init(preset: Preset, modes: [RectifyMode], requestedSteps: Int, storage: StepStorage = .keep,
-         costParameters: CostParameters = CostParameters(), fidelityOptions: FidelityOptions = FidelityOptions()) {
+         costSettings: CostSettings = CostSettings(), fidelityOptions: FidelityOptions = FidelityOptions()) {
         self.preset = preset
         self.storage = storage
         self.requestedSteps = requestedSteps
-        self.costParameters = costParameters
+        self.costSettings = costSettings
         self.fidelityOptions = fidelityOptions
         runs = modes.map { ModeRun(mode: $0, totals: RunTotals(mode: $0)) }
     }
@@ -99,7 +101,8 @@ struct RunReport {
             let mode = runs[index].mode
             guard let figures = analysis.figures(mode) else { continue }
             runs[index].totals.add(figures)
-            let cost = StepWork(analysis: analysis, mode: mode).map { CostModel.estimate($0, parameters: costParameters) }
+            let cost = StepWork(analysis: analysis, mode: mode, dispatch: costSettings.dispatch)
+                .map { CostModel.estimate($0, settings: costSettings) }
             if let cost { runs[index].cost.add(cost) }
             let score = fidelity?.scores[.rectify(mode)]
             if let score {
@@ -165,6 +168,7 @@ enum ConfigJSON {
         return .object([
             ("sampleTokens", .int(options.sampleTokens)), ("seed", .number(String(options.seed))),
             ("expansion", .int(options.expansion)), ("expertSimilarity", .double(options.expertSimilarity)),
+            ("reference", .string(options.reference.rawValue)),
         ])
     }
 
@@ -186,7 +190,8 @@ enum ConfigJSON {
 }
 
 /// Spec section 7 figures as JSON objects, names exactly as in the spec, followed by issue 4's
-/// `outputError`, `stepTime` and `usefulTokensPerSecond` (null where they do not apply).
+/// `outputError` (a layer-distortion proxy), `stepTime` and `usefulTokensPerSecond` (null where
+/// they do not apply), then the gate-mass figures.
 enum FiguresJSON {
     static func step(_ f: StepFigures, estimate: RunReport.StepEstimate?, detail: RunReport.StepDetail?) -> JSONValue {
         var members: [(key: String, value: JSONValue)] = [
@@ -198,7 +203,7 @@ enum FiguresJSON {
             ("gpuLoad", .ints(f.gpuLoad)), ("imbalance", .double(f.imbalance)),
             ("outputError", .double(estimate?.outputError)), ("stepTime", .double(estimate?.stepTime)),
             ("usefulTokensPerSecond", .double(estimate?.usefulTokensPerSecond)),
-        ]
+        ] + QualityJSON.gateMass(f.gateMass)
         if let detail {
             let g = detail.gpus
             let zeros = [Int32](repeating: 0, count: detail.filledPerGpuExpert.count)
@@ -224,7 +229,7 @@ enum FiguresJSON {
             ("dropRate", .double(t.dropRate)), ("paddingRate", .double(t.paddingRate)),
             ("outputError", .double(run.outputError)), ("stepTime", .double(run.cost.meanStepSeconds)),
             ("usefulTokensPerSecond", .double(run.cost.usefulTokensPerSecond)),
-        ])
+        ] + QualityJSON.gateMass(t.gateMass))
     }
 
     private static func matrix(_ values: [Int32], rows: Int) -> JSONValue {

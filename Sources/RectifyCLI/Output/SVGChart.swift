@@ -37,7 +37,8 @@ enum SVGChart {
         return [
             Panel(metric: .dropRate, title: "Drop rate left after IR recovery", yLabel: "requests dropped, not recovered (%)", scale: 100),
             Panel(metric: .paddingRate, title: "Padding rate left after FR fill-in", yLabel: "empty buffer slots (%)", scale: 100),
-            Panel(metric: .outputError, title: "Output error vs dropless top-k", yLabel: "relative L2 error (%)", scale: 100),
+            Panel(metric: .outputError, title: "Synthetic layer-distortion proxy (not model quality)",
+                  yLabel: "relative L2 vs dropless \(report.fidelityOptions.reference.rawValue), synthetic experts (%)", scale: 100),
             Panel(metric: .stepTime, title: "Estimated step time", yLabel: "step time (\(timeUnit))", scale: timeScale),
         ]
     }
@@ -57,11 +58,11 @@ enum SVGChart {
         svg += text(x: 16, y: 22, "rectify sweep: preset \(report.preset.name), \(r.gpus) GPUs x \(r.experts) experts, top-\(r.topK), \(r.tokens) tokens per step, \(report.steps) step\(report.steps == 1 ? "" : "s") per point",
                     attributes: "font-size=\"14\" font-weight=\"bold\"")
         let note = "font-size=\"11\" fill=\"#444444\""
-        svg += text(x: 16, y: 38, "Means over the same batches at every capacity factor. Step time: cost model with default parameters (\(report.costParameters.gpusPerNode) GPUs per node).",
+        svg += text(x: 16, y: 38, "Means over the same batches at every capacity factor. Step time: cost model, profile \(report.costSettings.profile.name), \(report.costSettings.dispatch.rawValue) dispatch\(report.costSettings.irOverlap ? ", IR overlapping the dispatch" : "") (\(report.costParameters.gpusPerNode) GPUs per node).",
                     attributes: note)
         svg += text(x: 16, y: 52, report.measuredFidelity
-                    ? "Output error: relative L2 of the layer output against dropless top-k, \(report.fidelityOptions.sampleTokens) sampled tokens per step, expert similarity \(report.fidelityOptions.expertSimilarity)."
-                    : "Output error: not measured (the batches carry no hidden states).",
+                    ? "Distortion proxy: relative L2 of one MoE layer's output on seeded synthetic experts (expert similarity \(report.fidelityOptions.expertSimilarity)) against dropless \(report.fidelityOptions.reference.rawValue), \(report.fidelityOptions.sampleTokens) sampled tokens per step. It is not a measurement of model quality."
+                    : "Distortion proxy: not measured (the batches carry no hidden states).",
                     attributes: note)
         svg += legend(report.schemes, y: headerHeight + 6, width: width)
         for (index, panel) in panels(report).enumerated() {

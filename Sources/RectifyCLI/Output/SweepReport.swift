@@ -23,8 +23,11 @@ struct SweepPoint: Sendable {
     var coverageRate: Double?
     var crossGPU: Double
     var imbalance: Double?
-    /// Relative L2 error of the layer output against dropless top-k; `nil` without hidden states.
+    /// Layer-distortion proxy: relative L2 error of the layer output on synthetic experts against
+    /// the dropless reference; `nil` without hidden states.
     var outputError: Double?
+    /// Router-side quality summed over the batches; `nil` never (every scheme has a top-k mass).
+    var gateMass: GateMass?
     /// Mean estimated step time, seconds (cost model, default parameters).
     var stepSeconds: Double?
     var usefulTokensPerSecond: Double?
@@ -58,7 +61,8 @@ struct SweepReport: Sendable {
     let schemes: [RoutingScheme]
     /// Batches actually routed for every point (fewer than requested when a trace ends).
     let steps: Int
-    let costParameters: CostParameters
+    let costSettings: CostSettings
+    var costParameters: CostParameters { costSettings.parameters }
     let fidelityOptions: FidelityOptions
     /// Whether the batches carried hidden states, i.e. whether output error was measured.
     let measuredFidelity: Bool
@@ -90,16 +94,24 @@ struct SweepReport: Sendable {
             ("modes", .array(schemes.map { .string($0.label) })),
             ("costParameters", ConfigJSON.costParameters(costParameters)),
             ("fidelity", ConfigJSON.fidelity(fidelityOptions, measured: measuredFidelity)),
+            ("costProfile", QualityJSON.costProfile(costSettings)),
+            ("quality", QualityJSON.qualityFile(preset.quality)),
         ]
         return .object(members)
     }
 
     func json() -> JSONValue {
-        .object([("config", configJSON()), ("points", .array(points.map(Self.pointJSON)))])
+        .object([("config", configJSON()), ("points", .array(points.map(pointJSON)))])
     }
 
-    static func pointJSON(_ p: SweepPoint) -> JSONValue {
-        .object([
+    func pointJSON(_ p: SweepPoint) -> JSONValue {
+        var measured = JSONValue.null
+        if case .rectify(let mode) = p.scheme {
+            var config = preset.routing
+            config.capacityFactor = p.capacityFactor
+            measured = QualityJSON.measured(preset.quality, config: config, mode: mode)
+        }
+        return .object([
             ("mode", .string(p.scheme.label)), ("capacityFactor", .number(p.capacityFactor.description)),
             ("steps", .int(p.steps)), ("capacity", p.capacity.map(JSONValue.int) ?? .null),
             ("dropRate", .double(p.dropRate)), ("unrecoveredRate", .double(p.unrecoveredRate)),
@@ -110,14 +122,14 @@ struct SweepReport: Sendable {
             ("crossGPU", .double(p.crossGPU)), ("imbalance", .double(p.imbalance)),
             ("outputError", .double(p.outputError)), ("stepTime", .double(p.stepSeconds)),
             ("usefulTokensPerSecond", .double(p.usefulTokensPerSecond)),
-        ])
+        ] + QualityJSON.gateMass(p.gateMass) + [("measuredQuality", measured)])
     }
 
     // MARK: CSV
 
     static let csvColumns = ["mode", "capacityFactor", "steps", "capacity", "dropRate", "unrecoveredRate", "paddingRate", "dropped", "recovered",
                              "unrecovered", "filled", "residualPadding", "coveredTokens", "coverageRate", "crossGPU",
-                             "imbalance", "outputError", "stepTime", "usefulTokensPerSecond"]
+                             "imbalance", "outputError", "stepTime", "usefulTokensPerSecond"] + QualityJSON.gateMassKeys
 
     /// A header row, then a row per point; an empty cell is a figure that does not apply.
     func csv() -> String {
@@ -131,7 +143,7 @@ struct SweepReport: Sendable {
                          number(p.dropRate), number(p.unrecoveredRate), number(p.paddingRate), number(p.dropped), number(p.recovered),
                          number(p.unrecovered), number(p.filled), number(p.residualPadding), number(p.coveredTokens),
                          number(p.coverageRate), number(p.crossGPU), number(p.imbalance), number(p.outputError),
-                         number(p.stepSeconds), number(p.usefulTokensPerSecond)]
+                         number(p.stepSeconds), number(p.usefulTokensPerSecond)] + QualityJSON.gateMassValues(p.gateMass).map(number)
             rows.append(cells.joined(separator: ","))
         }
         return rows.joined(separator: "\n") + "\n"
@@ -145,12 +157,13 @@ struct SweepReport: Sendable {
         var out = TerminalText.sanitized("preset \(preset.name): \(preset.workloadLabel)") + "\n"
         out += "\(r.gpus) GPUs x \(r.experts / r.gpus) experts (\(r.experts) in all), top-\(r.topK), policy \(r.dropPolicy.rawValue), "
         out += "\(steps) step\(steps == 1 ? "" : "s") of \(r.tokens) tokens per point, the same batches for every point\n"
+        out += "intended %, subst %: top-k gate mass computed by the intended experts / handed to substitutes (router-side, no model)\n"
         out += measuredFidelity
-            ? "output error: relative L2 against dropless top-k, \(fidelityOptions.sampleTokens) sampled tokens per step, expert similarity \(fidelityOptions.expertSimilarity)\n"
-            : "output error: not measured (the batches carry no hidden states)\n"
-        out += "step time: cost model with default parameters (d \(costParameters.hiddenSize), f \(costParameters.ffnSize), \(costParameters.gpusPerNode) GPUs per node)\n\n"
+            ? "distort %: layer-distortion proxy, not model quality: relative L2 against dropless \(fidelityOptions.reference.rawValue) on seeded synthetic experts, expert similarity \(fidelityOptions.expertSimilarity), \(fidelityOptions.sampleTokens) sampled tokens per step\n"
+            : "distort %: layer-distortion proxy, not measured (the batches carry no hidden states)\n"
+        out += "step time: cost model, profile \(costSettings.profile.name), \(costSettings.dispatch.rawValue) dispatch\(costSettings.irOverlap ? ", IR overlaps the dispatch" : "") (d \(costParameters.hiddenSize), f \(costParameters.ffnSize), \(costParameters.gpusPerNode) GPUs per node)\n\n"
         let header = ["cf", "mode", "C", "drop %", "unrec %", "recovered", "filled", "pad %", "covered %", "crossGPU",
-                      "imbalance", "out err %", "step ms", "Mtok/s"]
+                      "imbalance", "intended %", "subst %", "distort %", "step ms", "Mtok/s"]
         var rows: [[String]] = []
         for factor in factors {
             for scheme in schemes {
@@ -158,7 +171,8 @@ struct SweepReport: Sendable {
                 rows.append([factor.description, scheme.label, p.capacity.map(String.init) ?? "-",
                              Self.percent(p.dropRate), Self.percent(p.unrecoveredRate), Self.count(p.recovered),
                              Self.count(p.filled), Self.percent(p.paddingRate), Self.percent(p.coverageRate),
-                             Self.count(p.crossGPU), RunReport.ratio(p.imbalance), Self.percent(p.outputError),
+                             Self.count(p.crossGPU), RunReport.ratio(p.imbalance), Self.percent(p.gateMass?.intendedShare),
+                             Self.percent(p.gateMass?.substituteShare), Self.percent(p.outputError),
                              p.stepSeconds.map { String(format: "%.3f", $0 * 1e3) } ?? "-",
                              p.usefulTokensPerSecond.map { String(format: "%.1f", $0 / 1e6) } ?? "-"])
             }
@@ -226,7 +240,7 @@ struct SweepAccumulator {
                 recovered: mode.usesIR ? mean(t.recovered) : nil, unrecovered: mean(t.unrecovered),
                 filled: mode.usesFR ? mean(t.filled) : nil, residualPadding: mean(t.residualPadding),
                 coveredTokens: mean(t.coveredTokens) ?? 0, coverageRate: t.coverageRate, crossGPU: mean(t.crossGPU) ?? 0,
-                imbalance: t.imbalance, outputError: outputError, stepSeconds: cost.meanStepSeconds,
+                imbalance: t.imbalance, outputError: outputError, gateMass: t.gateMass, stepSeconds: cost.meanStepSeconds,
                 usefulTokensPerSecond: cost.usefulTokensPerSecond)
         }
         let t = baseline ?? BaselineTotals(mode: .dropless)
@@ -236,7 +250,7 @@ struct SweepAccumulator {
             paddingRate: t.paddingRate, dropped: mean(t.dropped), recovered: mean(t.recovered),
             unrecovered: mean(t.unrecovered), filled: mean(t.filled), residualPadding: mean(t.residualPadding),
             coveredTokens: mean(t.coveredTokens) ?? 0, coverageRate: t.coverageRate, crossGPU: mean(t.crossGPU) ?? 0,
-            imbalance: t.imbalance, outputError: outputError, stepSeconds: cost.meanStepSeconds,
+            imbalance: t.imbalance, outputError: outputError, gateMass: t.gateMass, stepSeconds: cost.meanStepSeconds,
             usefulTokensPerSecond: cost.usefulTokensPerSecond)
     }
 

@@ -1,8 +1,9 @@
 import RectifyEngine
 
 /// The compare view's extra figures for one routing scheme on the latest step: the cost model's
-/// estimate and the output error. `nil` where a figure does not apply (output error of a trace,
-/// drops of expert-choice).
+/// estimate, the router-side gate mass, the synthetic layer-distortion proxy and, when the preset's
+/// quality file has a point for these settings, the measured quality. `nil` where a figure does
+/// not apply (the proxy of a trace, drops of expert-choice, quality nobody measured).
 public struct SchemeDetails: Sendable, Equatable {
     /// Drops still lost after rectification, `unrecovered / requested`.
     public var lost: Double?
@@ -11,16 +12,26 @@ public struct SchemeDetails: Sendable, Equatable {
     public var covered: Double?
     public var stepSeconds: Double?
     public var tokensPerSecond: Double?
+    /// Layer-distortion proxy on synthetic experts (`outputError`), not model quality.
     public var outputError: Double?
+    /// `intendedGateMass`, `substituteGateMass`.
+    public var intended: Double?
+    public var substitute: Double?
+    /// Measured quality (the preset's quality file) for exactly these settings.
+    public var measured: Double?
 
     public init(lost: Double? = nil, padding: Double? = nil, covered: Double? = nil, stepSeconds: Double? = nil,
-                tokensPerSecond: Double? = nil, outputError: Double? = nil) {
+                tokensPerSecond: Double? = nil, outputError: Double? = nil, gateMass: GateMass? = nil,
+                measured: Double? = nil) {
         self.lost = lost
         self.padding = padding
         self.covered = covered
         self.stepSeconds = stepSeconds
         self.tokensPerSecond = tokensPerSecond
         self.outputError = outputError
+        intended = gateMass?.intendedShare
+        substitute = gateMass?.substituteShare
+        self.measured = measured
     }
 }
 
@@ -32,11 +43,18 @@ public struct CompareDetails: Sendable, Equatable {
     /// The settings of that step (a new setting gets fresh details at its first step).
     public var config: RoutingConfig
     public var schemes: [RoutingScheme: SchemeDetails]
+    /// How the distortion proxy was measured (`nil`: it was not, no hidden states).
+    public var fidelity: FidelityOptions?
+    /// The quality file the `measured` values come from.
+    public var quality: MeasuredQuality?
 
-    public init(step: Int, config: RoutingConfig, schemes: [RoutingScheme: SchemeDetails]) {
+    public init(step: Int, config: RoutingConfig, schemes: [RoutingScheme: SchemeDetails],
+                fidelity: FidelityOptions? = nil, quality: MeasuredQuality? = nil) {
         self.step = step
         self.config = config
         self.schemes = schemes
+        self.fidelity = fidelity
+        self.quality = quality
     }
 
     /// Details are computed on one step in this many (and at once when compare opens or a setting
@@ -48,18 +66,26 @@ public struct CompareDetails: Sendable, Equatable {
     /// Tokens the output error samples per step: enough for a stable figure, cheap on the engine thread.
     static let fidelityOptions = FidelityOptions(sampleTokens: 32)
 
+    /// The preset's proxy settings (expert similarity, reference) at the compare view's sample size.
+    static func fidelityOptions(for preset: Preset) -> FidelityOptions {
+        var options = preset.fidelity
+        options.sampleTokens = fidelityOptions.sampleTokens
+        return options
+    }
+
     /// Computes the details of one batch already routed into `analysis`.
     static func compute(step: Int, batch: RoutingBatch, config: RoutingConfig, analysis: StepAnalysis,
-                        fidelity: OutputFidelity?, threads: Int) -> CompareDetails {
-        let parameters = CostParameters()
+                        fidelity: OutputFidelity?, threads: Int, cost costSettings: CostSettings = CostSettings(),
+                        quality: MeasuredQuality? = nil) -> CompareDetails {
         var schemes: [RoutingScheme: SchemeDetails] = [:]
         for mode in RectifyMode.allCases {
             guard let figures = analysis.figures(mode) else { continue }
             var details = SchemeDetails(lost: ratio(figures.unrecovered, figures.requested),
                                         padding: ratio(figures.residualPadding, figures.slots),
-                                        covered: ratio(figures.coveredTokens, figures.tokens))
-            if let work = StepWork(analysis: analysis, mode: mode) {
-                let cost = CostModel.estimate(work, parameters: parameters)
+                                        covered: ratio(figures.coveredTokens, figures.tokens),
+                                        gateMass: figures.gateMass, measured: quality?.value(config: config, mode: mode))
+            if let work = StepWork(analysis: analysis, mode: mode, dispatch: costSettings.dispatch) {
+                let cost = CostModel.estimate(work, settings: costSettings)
                 details.stepSeconds = cost.stepSeconds
                 details.tokensPerSecond = cost.usefulTokensPerSecond
             }
@@ -69,18 +95,19 @@ public struct CompareDetails: Sendable, Equatable {
                                                       threads: threads)) ?? []
         for baseline in baselines {
             let f = baseline.figures
-            let cost = CostModel.estimate(StepWork(baseline: baseline), parameters: parameters)
+            let cost = CostModel.estimate(StepWork(baseline: baseline, dispatch: costSettings.dispatch), settings: costSettings)
             schemes[.baseline(baseline.mode)] = SchemeDetails(
                 lost: f.unrecovered.flatMap { u in f.requested.flatMap { ratio(u, $0) } },
                 padding: f.paddingRate, covered: f.coverageRate, stepSeconds: cost.stepSeconds,
-                tokensPerSecond: cost.usefulTokensPerSecond)
+                tokensPerSecond: cost.usefulTokensPerSecond, gateMass: f.gateMass,
+                measured: baseline.mode == .dropless ? quality?.dropless : nil)
         }
         if let fidelity, let measured = fidelity.measure(batch: batch, config: config, analysis: analysis, baselines: baselines) {
             for scheme in RoutingScheme.allCases {
                 schemes[scheme]?.outputError = measured.relativeError(scheme)
             }
         }
-        return CompareDetails(step: step, config: config, schemes: schemes)
+        return CompareDetails(step: step, config: config, schemes: schemes, fidelity: fidelity?.options, quality: quality)
     }
 
     static func ratio(_ part: Int, _ whole: Int) -> Double? { whole > 0 ? Double(part) / Double(whole) : nil }

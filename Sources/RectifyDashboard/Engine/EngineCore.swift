@@ -191,16 +191,17 @@ final class EngineCore {
         }
         var measure: OutputFidelity?
         if let hidden = batch.hidden {
-            if let fidelity, fidelity.networks.experts == batch.experts, fidelity.networks.dimension == hidden.dimension {
+            let options = CompareDetails.fidelityOptions(for: preset)
+            if let fidelity, fidelity.networks.experts == batch.experts, fidelity.networks.dimension == hidden.dimension,
+               fidelity.options == options {
                 measure = fidelity
             } else {
-                measure = OutputFidelity(experts: batch.experts, dimension: hidden.dimension,
-                                         options: CompareDetails.fidelityOptions)
+                measure = OutputFidelity(experts: batch.experts, dimension: hidden.dimension, options: options)
                 fidelity = measure
             }
         }
         details = CompareDetails.compute(step: step, batch: batch, config: config, analysis: analysis,
-                                         fidelity: measure, threads: threads)
+                                         fidelity: measure, threads: threads, cost: preset.cost, quality: preset.quality)
     }
 
     // MARK: Sweep

@@ -46,8 +46,8 @@ public enum ScreenLayout {
         public var regions: [Rect] { [header] + modes + [schemes, footer] }
     }
 
-    /// Rows of the schemes table when there is room: a title row and six figures.
-    public static let schemesHeight = 7
+    /// Rows of the schemes table when there is room: a title row, nine figures and a note.
+    public static let schemesHeight = 11
 
     /// Four columns need this many columns each, else the modes go two by two.
     public static let compareColumnWidth = 28

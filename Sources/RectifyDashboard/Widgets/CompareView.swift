@@ -24,6 +24,13 @@ enum CompareView {
         Figure(label: "cross-GPU", step: { f, _ in Format.count(f.crossGPU) }, run: { t, _ in Format.count(t.crossGPU) }),
         Figure(label: "imbalance", step: { f, u in Format.ratio(f.imbalance, unknown: u) },
                run: { t, u in Format.ratio(t.imbalance, unknown: u) }),
+        // Router-side quality: gate mass kept and handed to substitutes, how far down the IR experts rank.
+        Figure(label: "intended", step: { f, u in Format.percent(f.gateMass.intendedShare, unknown: u) },
+               run: { t, u in Format.percent(t.gateMass.intendedShare, unknown: u) }),
+        Figure(label: "subst.", step: { f, u in Format.percent(f.gateMass.substituteShare, unknown: u) },
+               run: { t, u in Format.percent(t.gateMass.substituteShare, unknown: u) }),
+        Figure(label: "IR rank", step: { f, u in Format.ratio(f.gateMass.meanIntraGPURank, unknown: u) },
+               run: { t, u in Format.ratio(t.gateMass.meanIntraGPURank, unknown: u) }),
     ]
 
     static func rate(_ part: Int, _ whole: Int) -> Double? { whole > 0 ? Double(part) / Double(whole) : nil }

@@ -1,8 +1,10 @@
 import RectifyEngine
 
 /// The compare view's table of all six schemes on the latest step: the four modes and the two
-/// baselines, with the cost model's step time and useful throughput and the output error.
-/// Figures that do not apply (output error of a trace, drops of expert-choice) show the unknown mark.
+/// baselines, with the cost model's step time and useful throughput, measured quality where the
+/// preset's quality file has it, the router-side gate mass and the synthetic distortion proxy,
+/// with a last line saying what the proxy and the measurement are (nothing implies quality the
+/// tool did not measure). Figures that do not apply show the unknown mark.
 enum SchemesTable {
     struct Row: Sendable {
         let label: String
@@ -13,7 +15,10 @@ enum SchemesTable {
     static let rows: [Row] = [
         Row(label: "step time") { d, g in Format.duration(d.stepSeconds, micro: g.unicode ? "µs" : "us", unknown: g.unknown) },
         Row(label: "tokens/s") { d, g in d.tokensPerSecond.map { Format.count(Int($0.rounded())) } ?? g.unknown },
-        Row(label: "out error") { d, g in Format.percent(d.outputError, unknown: g.unknown) },
+        Row(label: "measured") { d, g in d.measured.map { Format.decimal($0, places: 3) } ?? g.unknown },
+        Row(label: "intended") { d, g in Format.percent(d.intended, unknown: g.unknown) },
+        Row(label: "subst.") { d, g in Format.percent(d.substitute, unknown: g.unknown) },
+        Row(label: "dist.proxy") { d, g in Format.percent(d.outputError, unknown: g.unknown) },
         Row(label: "lost") { d, g in Format.percent(d.lost, unknown: g.unknown) },
         Row(label: "padding") { d, g in Format.percent(d.padding, unknown: g.unknown) },
         Row(label: "covered") { d, g in Format.percent(d.covered, unknown: g.unknown) },
@@ -38,7 +43,22 @@ enum SchemesTable {
         guard case .rectify(let mode) = scheme, let f = snapshot[mode].latest else { return SchemeDetails() }
         return SchemeDetails(lost: CompareDetails.ratio(f.unrecovered, f.requested),
                              padding: CompareDetails.ratio(f.residualPadding, f.slots),
-                             covered: CompareDetails.ratio(f.coveredTokens, f.tokens))
+                             covered: CompareDetails.ratio(f.coveredTokens, f.tokens), gateMass: f.gateMass)
+    }
+
+    /// What `measured` and `dist.proxy` are, in one line.
+    static func note(_ details: CompareDetails?) -> String {
+        var text = "dist.proxy: synthetic-expert layer distortion"
+        if let fidelity = details?.fidelity {
+            text += " (similarity \(Format.decimal(fidelity.expertSimilarity, places: 2)), vs \(fidelity.reference.rawValue))"
+        }
+        text += ", not model quality. measured: "
+        if let quality = details?.quality {
+            text += "\(quality.metric) (\(quality.lowerIsBetter ? "lower" : "higher") better), dropless column = dropless reference"
+        } else {
+            text += "none (no quality file)"
+        }
+        return text
     }
 
     static func draw(state: DashboardState, snapshot: EngineSnapshot, in rect: Rect, into grid: inout CellGrid,
@@ -58,6 +78,9 @@ enum SchemesTable {
             grid.put(text, in: rect, column: column, style: selected ? palette.selectedTitle : palette.title)
         }
         let values = schemes.map { details($0, snapshot: snapshot) }
+        // The note takes the last row when every figure fits above it.
+        let noteRow = rect.height >= rows.count + 2 ? rows.count + 1 : nil
+        if let noteRow { grid.put(note(snapshot.details), in: rect, row: noteRow, style: palette.label) }
         for (index, row) in rows.enumerated() {
             let y = 1 + index
             guard y < rect.height else { break }

@@ -18,6 +18,7 @@
 /// | `expertKept`, `expertLoad` | apply | apply |
 /// | `expertRequested`, `expertDropped` | apply (dropped all 0) | `nil` |
 /// | `expertFilled`, `expertIR` | `nil` | `nil` |
+/// | `gateMass` | all top-k mass kept, no substitutes | top-k mass of the pairs experts chose; `outsideTopK` for the rest |
 public struct BaselineFigures: Sendable, Equatable {
     public var mode: BaselineMode
     public var step: Int
@@ -47,6 +48,8 @@ public struct BaselineFigures: Sendable, Equatable {
     public var expertFilled: [Int]?
     public var expertIR: [Int]?
     public var expertLoad: [Int]
+    /// Router-side quality (see `GateMass`); no IR or FR ranks, neither router has them.
+    public var gateMass = GateMass()
 
     public init(mode: BaselineMode, step: Int, capacity: Int?, requested: Int?, kept: Int, dropped: Int?,
                 recovered: Int?, unrecovered: Int?, irTokens: Int?, filled: Int?, slots: Int?, padding: Int?,

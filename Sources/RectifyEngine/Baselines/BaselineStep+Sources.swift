@@ -7,7 +7,9 @@ extension BaselineStep {
         matrix.reserveCapacity(config.gpus * e)
         var expertLoad = [Int](repeating: 0, count: e)
         var cross = 0, covered = 0
+        var gateMass = GateMass()
         for source in sources {
+            gateMass.add(source.gateMass)
             matrix.append(contentsOf: source.assigned)
             for x in 0..<e { expertLoad[x] += Int(source.assigned[x]) }
             cross += source.crossGPU
@@ -27,7 +29,9 @@ extension BaselineStep {
             assignments = BaselineAssignments(start: start, experts: experts, weights: weights)
         }
         let gpuLoad = StepFigures.perGPU(expertLoad, gpus: config.gpus)
-        self.init(mode: mode, config: config, figures: makeFigures(expertLoad, gpuLoad, cross, covered),
+        var figures = makeFigures(expertLoad, gpuLoad, cross, covered)
+        figures.gateMass = gateMass
+        self.init(mode: mode, config: config, figures: figures,
                   assignedPerGpuExpert: matrix, assignments: assignments)
     }
 }

@@ -21,6 +21,7 @@ public struct BaselineTotals: Sendable, Equatable {
     public private(set) var tokens = 0
     public private(set) var gpuLoad: [Int] = []
     public private(set) var expertLoad: [Int] = []
+    public private(set) var gateMass = GateMass()
     private var imbalances = RunningMean()
 
     public init(mode: BaselineMode) { self.mode = mode }
@@ -43,6 +44,7 @@ public struct BaselineTotals: Sendable, Equatable {
         tokens += f.tokens
         gpuLoad = gpuLoad.adding(f.gpuLoad)
         expertLoad = expertLoad.adding(f.expertLoad)
+        gateMass.add(f.gateMass)
         imbalances.add(f.imbalance)
     }
 

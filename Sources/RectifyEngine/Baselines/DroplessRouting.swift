@@ -39,6 +39,9 @@ enum DroplessRouting {
             for t in (g * n)..<((g + 1) * n) {
                 let row = UnsafeBufferPointer(start: base + t * e, count: e)
                 TopKGate.topK(row, k: k, into: topBase)
+                let mass = TopKGate.probabilityMass(row, experts: UnsafeBufferPointer(start: topBase, count: k))
+                result.gateMass.requested += mass
+                result.gateMass.kept += mass
                 for r in 0..<k {
                     let x = topBase[r]
                     result.assigned[x] += 1

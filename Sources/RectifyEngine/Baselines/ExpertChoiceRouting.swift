@@ -72,9 +72,23 @@ enum ExpertChoiceRouting {
             }
         }
         if keep { result.termCounts = [Int](repeating: 0, count: n) }
+        var top = [Int](repeating: 0, count: config.topK)
         for local in 0..<n {
+            // The token's own top-k, to split the chosen pairs' mass into intended and other experts.
+            batch.logits.withUnsafeBufferPointer { logits in
+                top.withUnsafeMutableBufferPointer { topBuffer in
+                    guard let base = logits.baseAddress, let topBase = topBuffer.baseAddress else { return }
+                    TopKGate.topK(UnsafeBufferPointer(start: base + (first + local) * e, count: e), k: config.topK, into: topBase)
+                }
+            }
+            for x in top { result.gateMass.requested += probabilities[local * e + x] }
             var terms = 0
             for x in 0..<e where chosen[local * e + x] {
+                if top.contains(x) {
+                    result.gateMass.kept += probabilities[local * e + x]
+                } else {
+                    result.gateMass.outsideTopK += probabilities[local * e + x]
+                }
                 terms += 1
                 result.assigned[x] += 1
                 if config.owner(ofExpert: x) != g { result.crossGPU += 1 }

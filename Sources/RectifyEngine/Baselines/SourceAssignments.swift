@@ -8,6 +8,8 @@ struct SourceAssignments: Sendable {
     var assigned: [Int32]
     var crossGPU = 0
     var coveredTokens = 0
+    /// Gate mass of this GPU's tokens: their top-k mass, the part computed, and other experts' mass.
+    var gateMass = GateMass()
     /// When assignments are kept: terms per local token, then the terms themselves in token order.
     var termCounts: [Int] = []
     var experts: [Int32] = []

@@ -52,4 +52,13 @@ enum TopKGate {
         }
         return exps.map { $0 / z }
     }
+
+    /// `sum of p[t][x]` over `experts`, full-softmax probabilities in double precision.
+    static func probabilityMass(_ row: UnsafeBufferPointer<Float>, experts: UnsafeBufferPointer<Int>) -> Double {
+        let peak = Double(row.max() ?? 0)
+        var total = 0.0
+        for value in row { total += exp(Double(value) - peak) }
+        guard total > 0 else { return 0 }
+        return experts.reduce(0) { $0 + exp(Double(row[$1]) - peak) } / total
+    }
 }

@@ -25,12 +25,22 @@
 /// FR fills slots that were sent and computed anyway. Compute and communication do not overlap,
 /// and gating, attention and the rest of the model are not counted.
 ///
+/// Settings (`CostSettings`): `unpadded` dispatch sends only real entries (see `StepWork`); with
+/// `irOverlap` a GPU computes its IR rows during the dispatch, which needs nothing from them:
+///
+///     step = max over q of (max(dispatch, local(q)) + buffer(q)) + combine
+///
 /// Bytes (per direction): `bufferBytes = beta * sum of s[g][e]` over pairs with `owner(e) != g`,
 /// split into intra- and inter-node by the same rule; `realBytes` likewise from `r[g][e]`. When
 /// only summed figures were available (`r` is `nil`), `realBytes = beta * crossGPU`, split in the
 /// buffer's own intra/inter proportion (exact when every pair holds the same share of real tokens).
 public enum CostModel {
     public static func estimate(_ work: StepWork, parameters: CostParameters) -> StepCost {
+        estimate(work, settings: CostSettings(profile: CostProfile(name: "", parameters: parameters)))
+    }
+
+    public static func estimate(_ work: StepWork, settings: CostSettings) -> StepCost {
+        let parameters = settings.parameters
         let g = work.gpus
         let e = work.experts
         let m = max(1, e / max(1, g))
@@ -69,12 +79,17 @@ public enum CostModel {
             realIntra = buffer > 0 ? Int((Double(real) * Double(bufferIntra) / Double(buffer)).rounded()) : 0
             realInter = real - realIntra
         }
-        let compute = (0..<g).map { q in
-            Double(work.bufferRows[q] + work.localRows[q]) * parameters.flopsPerToken / parameters.peakFLOPS
+        // (rows * FLOPs) / peak, in this order: the figures stay bit for bit what they were.
+        func seconds(_ rows: Int) -> Double { Double(rows) * parameters.flopsPerToken / parameters.peakFLOPS }
+        let compute = (0..<g).map { q in seconds(work.bufferRows[q] + work.localRows[q]) }
+        var step = dispatch + (compute.max() ?? 0) + dispatch
+        if settings.irOverlap {
+            let busiest = (0..<g).map { q in max(dispatch, seconds(work.localRows[q])) + seconds(work.bufferRows[q]) }
+            step = (busiest.max() ?? dispatch) + dispatch
         }
         return StepCost(
             dispatchSeconds: dispatch, combineSeconds: dispatch, computeSeconds: compute,
-            stepSeconds: dispatch + (compute.max() ?? 0) + dispatch,
+            stepSeconds: step,
             bufferBytes: bufferIntra + bufferInter, intraNodeBytes: bufferIntra, interNodeBytes: bufferInter,
             realBytes: realIntra + realInter, realIntraNodeBytes: realIntra, realInterNodeBytes: realInter,
             usefulTokens: work.usefulTokens)

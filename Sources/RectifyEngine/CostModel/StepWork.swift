@@ -38,8 +38,9 @@ public struct StepWork: Sendable, Equatable {
 extension StepWork {
     /// A rectify mode: every pair sends its `C` slots; GPU `q` computes the `m * G * C` slots of
     /// its experts (filled slots were padding anyway, so FR adds no compute) plus the IR tokens
-    /// of its experts. `nil` when the analysis lacks the mode.
-    public init?(analysis: StepAnalysis, mode: RectifyMode) {
+    /// of its experts. `nil` when the analysis lacks the mode. `unpadded` sends and computes only
+    /// the real entries, so FR's filled slots cost traffic and compute.
+    public init?(analysis: StepAnalysis, mode: RectifyMode, dispatch: DispatchMode = .padded) {
         guard let figures = analysis.figures(mode) else { return nil }
         let config = analysis.config
         let pairs = config.gpus * config.experts
@@ -49,6 +50,16 @@ extension StepWork {
         }
         self.init(figures: figures, config: config)
         realPerGpuExpert = real
+        if dispatch == .unpadded { sendOnlyReal(real) }
+    }
+
+    /// Unpadded dispatch: every pair sends its real entries, and each GPU computes those of its experts.
+    mutating func sendOnlyReal(_ real: [Int]) {
+        sentPerGpuExpert = real
+        let m = max(1, experts / max(1, gpus))
+        var rows = [Int](repeating: 0, count: gpus)
+        for pair in 0..<real.count { rows[(pair % experts) / m] += real[pair] }
+        bufferRows = rows
     }
 
     /// A rectify mode from its summed figures only (no per-pair matrices, e.g. a stored snapshot):
@@ -66,7 +77,7 @@ extension StepWork {
 
     /// A baseline. Dropless sends and computes exactly its assignments (no padding, uneven
     /// `gpuLoad`); expert-choice sends the fixed `C` per pair and computes `m * G * C` rows per GPU.
-    public init(baseline: BaselineStep) {
+    public init(baseline: BaselineStep, dispatch: DispatchMode = .padded) {
         let config = baseline.config
         let pairs = config.gpus * config.experts
         let real = baseline.assignedPerGpuExpert.map(Int.init)
@@ -84,5 +95,6 @@ extension StepWork {
         self.init(gpus: config.gpus, experts: config.experts, sentPerGpuExpert: sent, realPerGpuExpert: real,
                   realCrossGPU: baseline.figures.crossGPU, bufferRows: rows,
                   localRows: [Int](repeating: 0, count: config.gpus), usefulTokens: baseline.figures.coveredTokens)
+        if dispatch == .unpadded { sendOnlyReal(real) }
     }
 }

@@ -16,14 +16,18 @@ public struct FidelityOptions: Hashable, Sendable, Codable {
     /// IR+FR from about 0.5. The default 0.6 stands for trained experts that share much of their
     /// function (many MoEs start from copies of one dense FFN); sweeps should say which value they used.
     public var expertSimilarity = 0.6
+    /// What the output is compared against (see `FidelityReference` for the default).
+    public var reference = FidelityReference.topkPlusOne
 
     public init() {}
 
-    public init(sampleTokens: Int = 256, seed: UInt64 = 1, expansion: Int = 4, expertSimilarity: Double = 0.6) {
+    public init(sampleTokens: Int = 256, seed: UInt64 = 1, expansion: Int = 4, expertSimilarity: Double = 0.6,
+                reference: FidelityReference = .topkPlusOne) {
         self.sampleTokens = sampleTokens
         self.seed = seed
         self.expansion = expansion
         self.expertSimilarity = expertSimilarity
+        self.reference = reference
     }
 
     /// Throws the first out-of-range option, named `fidelity.<name>`.

@@ -1,4 +1,4 @@
-/// Output error of one scheme against the dropless top-k output, over some tokens.
+/// Layer-distortion proxy of one scheme against the dropless reference output, over some tokens.
 ///
 /// Holds sums of squares so steps and runs add up exactly: the relative L2 error over a run is
 /// `sqrt(sum of error^2 / sum of reference^2)` over every sampled token, not a mean of ratios.

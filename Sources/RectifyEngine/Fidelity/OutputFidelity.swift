@@ -1,16 +1,17 @@
-/// Output fidelity (issue 4): how far each scheme's MoE layer output is from the dropless top-k
-/// output, on real (small, seeded) expert networks and the workload's hidden states.
+/// Output fidelity (issue 4), a layer-distortion proxy: how far each scheme's MoE layer output is
+/// from a dropless reference output, on small seeded expert networks (not a trained model's) and
+/// the workload's hidden states. It measures distortion of one layer, never model quality.
 ///
-/// For a sampled token `t` with hidden state `x`:
+/// For a sampled token `t` with hidden state `x`, with `R` = `k` or `k+1` experts (`options.reference`):
 ///
-///     y_ref(t)    = sum over j in topk(t) of w_j * FFN_j(x)   (dropless; spec section 6 weights, nothing dropped)
+///     y_ref(t)    = sum over the first R experts j of w_j * FFN_j(x)   (dropless; spec section 6 weights)
 ///     y_scheme(t) = sum over its terms of w_u * FFN_u(x)       (rectify modes: spec section 6 weights;
 ///                                                              baselines: their `BaselineAssignments`)
 ///     error       = sqrt(sum over t of ||y_scheme - y_ref||^2 / sum over t of ||y_ref||^2)
 ///
-/// A token nobody computes has `y_scheme = 0` (residual path only). Dropless therefore scores 0,
-/// and so does any mode on a step where nothing is dropped, except FR, whose extra expert makes
-/// top-k a top-(k+1) output: it is measured against top-k like everything else.
+/// A token nobody computes has `y_scheme = 0` (residual path only). Against the `topk` reference
+/// dropless scores 0, and so does any mode on a step where nothing is dropped, except FR, whose
+/// extra expert makes top-k a top-(k+1) output; against `topk+1` FR's extra expert is no error.
 public struct OutputFidelity: Sendable {
     public let options: FidelityOptions
     public let networks: ExpertNetworks
@@ -65,7 +66,7 @@ public struct OutputFidelity: Sendable {
                         }
                         return y
                     }
-                    let choices = TopKGate.topK(row, k: config.topK)
+                    let choices = TopKGate.topK(row, k: options.reference.experts(topK: config.topK, of: e))
                     let weights = TopKGate.weights(choices: choices, row: row, normalization: config.gateNormalization)
                     let reference = combine(zip(choices, weights).map { ($0, $1) })
                     let referenceSquared = reference.reduce(0) { $0 + $1 * $1 }

@@ -7,15 +7,25 @@ public struct Preset: Equatable, Sendable {
     public var workload: WorkloadSpec
     /// The file it was read from; `nil` for the built-in default.
     public var source: String?
+    /// How the layer-distortion proxy is measured (expert similarity, reference).
+    public var fidelity: FidelityOptions
+    /// The cost model's profile and switches.
+    public var cost: CostSettings
+    /// Quality measured on a trained model for some settings, from the preset's quality file.
+    public var quality: MeasuredQuality?
 
     public init(name: String, description: String, routing: RoutingConfig, mode: RectifyMode,
-                workload: WorkloadSpec, source: String? = nil) {
+                workload: WorkloadSpec, source: String? = nil, fidelity: FidelityOptions = FidelityOptions(),
+                cost: CostSettings = CostSettings(), quality: MeasuredQuality? = nil) {
         self.name = name
         self.description = description
         self.routing = routing
         self.mode = mode
         self.workload = workload
         self.source = source
+        self.fidelity = fidelity
+        self.cost = cost
+        self.quality = quality
     }
 }
 

@@ -4,10 +4,11 @@ import Foundation
 public enum PresetReader {
     static let topKeys = ["description", "gpus", "experts", "topK", "tokensPerGPU", "capacityFactor",
                           "minCapacity", "dropPolicy", "irCapacityFactor", "gateNormalization", "mode",
-                          "synthetic", "trace"]
+                          "synthetic", "trace", "fidelity", "costProfile", "quality"]
     static let syntheticKeys = ["seed", "hiddenSize", "topics", "topicSpread", "tokenNoise", "shardSpecialization",
                                 "popularitySkew", "temperature", "drift", "burstEvery", "burstLength", "burstBoost"]
     static let traceKeys = ["path", "loop", "layer"]
+    static let fidelityKeys = ["expertSimilarity", "reference"]
 
     /// Reads a preset file; its name is the file name without `.json`.
     public static func read(file path: String) throws(ConfigError) -> Preset {
@@ -48,8 +49,8 @@ public enum PresetReader {
         guard case .object(let members) = document else {
             throw ConfigError(key: "preset", value: document.kind, allowed: "a JSON object")
         }
-        try rejectUnknown(members, allowed: topKeys, prefix: "")
-        let fields = Fields(members: members, prefix: "")
+        try JSONFields.rejectUnknown(members, allowed: topKeys, prefix: "")
+        let fields = JSONFields(members: members, prefix: "")
         let description = try fields.string("description", required: true) ?? ""
         var routing = RoutingConfig(
             gpus: try fields.int("gpus", required: true) ?? 0,
@@ -72,8 +73,8 @@ public enum PresetReader {
             guard case .object(let traceMembers) = trace else {
                 throw ConfigError(key: "trace", value: trace.kind, allowed: "an object with path and loop")
             }
-            try rejectUnknown(traceMembers, allowed: traceKeys, prefix: "trace.")
-            let traceFields = Fields(members: traceMembers, prefix: "trace.")
+            try JSONFields.rejectUnknown(traceMembers, allowed: traceKeys, prefix: "trace.")
+            let traceFields = JSONFields(members: traceMembers, prefix: "trace.")
             var path = try traceFields.string("path", required: true) ?? ""
             if !path.hasPrefix("/"), let folder { path = folder + "/" + path }
             workload = .trace(TraceSpec(path: path, loop: try traceFields.bool("loop") ?? true, layer: try traceFields.layer("layer")))
@@ -81,15 +82,32 @@ public enum PresetReader {
             guard case .object(let syntheticMembers) = synthetic else {
                 throw ConfigError(key: "synthetic", value: synthetic.kind, allowed: "an object of workload knobs")
             }
-            try rejectUnknown(syntheticMembers, allowed: syntheticKeys, prefix: "synthetic.")
-            workload = .synthetic(try syntheticParameters(Fields(members: syntheticMembers, prefix: "synthetic.")))
+            try JSONFields.rejectUnknown(syntheticMembers, allowed: syntheticKeys, prefix: "synthetic.")
+            workload = .synthetic(try syntheticParameters(JSONFields(members: syntheticMembers, prefix: "synthetic.")))
         case (nil, nil):
             workload = .synthetic(SyntheticParameters())
         }
-        return Preset(name: name, description: description, routing: routing, mode: mode, workload: workload, source: source)
+        var preset = Preset(name: name, description: description, routing: routing, mode: mode, workload: workload, source: source)
+        if let fidelity = fields.value("fidelity") {
+            guard case .object(let fidelityMembers) = fidelity else {
+                throw ConfigError(key: "fidelity", value: fidelity.kind, allowed: "an object with expertSimilarity and reference")
+            }
+            try JSONFields.rejectUnknown(fidelityMembers, allowed: fidelityKeys, prefix: "fidelity.")
+            let fidelityFields = JSONFields(members: fidelityMembers, prefix: "fidelity.")
+            if let similarity = try fidelityFields.double("expertSimilarity") { preset.fidelity.expertSimilarity = similarity }
+            if let reference = try fidelityFields.choice("reference", FidelityReference.self) { preset.fidelity.reference = reference }
+            try preset.fidelity.validate()
+        }
+        if let profile = try fields.string("costProfile") {
+            preset.cost.profile = try CostProfile.named(profile, folder: folder)
+        }
+        if let quality = try fields.string("quality") {
+            preset.quality = try QualityFileReader.read(file: JSONFields.resolve(quality, folder: folder))
+        }
+        return preset
     }
 
-    private static func syntheticParameters(_ f: Fields) throws(ConfigError) -> SyntheticParameters {
+    private static func syntheticParameters(_ f: JSONFields) throws(ConfigError) -> SyntheticParameters {
         var p = SyntheticParameters()
         if let seed = try f.int("seed") {
             guard seed >= 0 else { throw ConfigError(key: "synthetic.seed", value: String(seed), allowed: "a non-negative integer") }
@@ -108,102 +126,5 @@ public enum PresetReader {
         if let v = try f.double("burstBoost") { p.burstBoost = v }
         try p.validate()
         return p
-    }
-
-    private static func rejectUnknown(_ members: [(key: String, value: JSONValue)], allowed: [String], prefix: String) throws(ConfigError) {
-        for member in members where !allowed.contains(member.key) {
-            throw ConfigError(key: prefix + member.key, value: "", allowed: allowed.joined(separator: ", "), unknownKey: true,
-                              suggestion: Spelling.closest(to: member.key, in: allowed).map { prefix + $0 })
-        }
-    }
-
-    /// Typed access to an object's members with errors that name the key.
-    private struct Fields {
-        let members: [(key: String, value: JSONValue)]
-        let prefix: String
-
-        func value(_ key: String) -> JSONValue? { members.first { $0.key == key }?.value }
-
-        private func present(_ key: String, required: Bool, expected: String) throws(ConfigError) -> JSONValue? {
-            guard let found = value(key) else {
-                if required { throw ConfigError(key: prefix + key, value: "(missing)", allowed: expected) }
-                return nil
-            }
-            return found
-        }
-
-        func int(_ key: String, required: Bool = false) throws(ConfigError) -> Int? {
-            let expected = "an integer"
-            guard let found = try present(key, required: required, expected: expected) else { return nil }
-            guard case .number(let text) = found, let number = Int(text) else {
-                throw ConfigError(key: prefix + key, value: Self.show(found), allowed: expected)
-            }
-            return number
-        }
-
-        func double(_ key: String) throws(ConfigError) -> Double? {
-            guard let found = value(key) else { return nil }
-            guard case .number(let text) = found, let number = Double(text) else {
-                throw ConfigError(key: prefix + key, value: Self.show(found), allowed: "a number")
-            }
-            return number
-        }
-
-        func bool(_ key: String) throws(ConfigError) -> Bool? {
-            guard let found = value(key) else { return nil }
-            guard case .bool(let flag) = found else {
-                throw ConfigError(key: prefix + key, value: Self.show(found), allowed: "true or false")
-            }
-            return flag
-        }
-
-        func string(_ key: String, required: Bool = false) throws(ConfigError) -> String? {
-            guard let found = try present(key, required: required, expected: "a string") else { return nil }
-            guard case .string(let text) = found else {
-                throw ConfigError(key: prefix + key, value: Self.show(found), allowed: "a string")
-            }
-            return text
-        }
-
-        /// A capture layer: its index (an integer >= 0) or its module name (a string).
-        func layer(_ key: String) throws(ConfigError) -> String? {
-            guard let found = value(key) else { return nil }
-            switch found {
-            case .number(let text) where Int(text).map { $0 >= 0 } == true: return text
-            case .string(let name) where !name.isEmpty: return name
-            default:
-                throw ConfigError(key: prefix + key, value: Self.show(found),
-                                  allowed: "a layer index (an integer >= 0) or a layer name (a string)")
-            }
-        }
-
-        func capacityFactor(_ key: String) throws(ConfigError) -> CapacityFactor? {
-            guard let found = value(key) else { return nil }
-            if case .null = found { return nil }
-            guard case .number(let text) = found, let factor = CapacityFactor(parsing: text) else {
-                throw ConfigError(key: prefix + key, value: Self.show(found),
-                                  allowed: "a decimal from 0.0001 to 1000 with at most 4 places")
-            }
-            return factor
-        }
-
-        func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type) throws(ConfigError) -> T? where T.RawValue == String {
-            guard let found = value(key) else { return nil }
-            guard case .string(let text) = found, let chosen = T(rawValue: text) else {
-                let names = T.allCases.map(\.rawValue)
-                let typed: String? = if case .string(let text) = found { text } else { nil }
-                throw ConfigError(key: prefix + key, value: Self.show(found), allowed: "one of " + names.joined(separator: ", "),
-                                  suggestion: typed.flatMap { Spelling.closest(to: $0, in: names) })
-            }
-            return chosen
-        }
-
-        static func show(_ value: JSONValue) -> String {
-            switch value {
-            case .string(let text): return "\"\(text)\""
-            case .number(let text): return text
-            default: return JSONWriter.write(value)
-            }
-        }
     }
 }

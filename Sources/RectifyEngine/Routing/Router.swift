@@ -75,7 +75,7 @@ public final class Router {
                     tallies: SharedPointer(tallyBase))
                 let routeGPUs = { @Sendable (worker: Int, range: Range<Int>) in
                     for gpu in range {
-                        SourceRouting.run(gpu: gpu, plan: plan, buffers: buffers,
+                        SourceRouting.run(gpu: gpu, plan: plan, buffers: buffers, logits: logits,
                                           outputs: outputs, scratch: workerList[worker])
                     }
                 }

@@ -22,6 +22,8 @@ public struct RunTotals: Sendable, Equatable {
     public private(set) var tokens = 0
     public private(set) var gpuLoad: [Int] = []
     public private(set) var expertLoad: [Int] = []
+    /// Gate-mass sums over the run; the shares are ratios of these sums.
+    public private(set) var gateMass = GateMass()
     private var imbalances = RunningMean()
 
     public init(mode: RectifyMode) { self.mode = mode }
@@ -44,6 +46,7 @@ public struct RunTotals: Sendable, Equatable {
         tokens += f.tokens
         gpuLoad = gpuLoad.adding(f.gpuLoad)
         expertLoad = expertLoad.adding(f.expertLoad)
+        gateMass.add(f.gateMass)
         imbalances.add(f.imbalance)
     }
 

@@ -2,7 +2,7 @@
 ///
 /// Capacity is per (source GPU, expert) and IR stays on the token's GPU, so GPUs are independent.
 enum SourceRouting {
-    static func run(gpu g: Int, plan: StepPlan, buffers: TokenBuffers,
+    static func run(gpu g: Int, plan: StepPlan, buffers: TokenBuffers, logits: SharedPointer<Float>,
                     outputs: GpuOutputs, scratch: WorkerScratch) {
         let e = plan.experts
         let k = plan.topK
@@ -17,7 +17,7 @@ enum SourceRouting {
         // Requests per expert; the matrix rows start zeroed.
         let choices = buffers.choices.advanced(by: firstToken &* k)
         for i in 0..<(plan.tokensPerGPU &* k) { requestedRow[Int(choices[i])] &+= 1 }
-        dropOverflow(tokens: tokens, plan: plan, buffers: buffers, requestedRow: requestedRow, scratch: scratch)
+        let droppedMass = dropOverflow(tokens: tokens, plan: plan, buffers: buffers, requestedRow: requestedRow, scratch: scratch)
         let localExperts = (g * plan.expertsPerGPU)..<((g + 1) * plan.expertsPerGPU)
         for x in 0..<e {
             let keptHere = min(requestedRow[x], Int32(truncatingIfNeeded: c))
@@ -25,13 +25,16 @@ enum SourceRouting {
             tally.dropped += Int(requestedRow[x] - keptHere)
             if !localExperts.contains(x) { tally.crossKept += Int(keptHere) }
         }
+        tallyRequestedMass(tokens: tokens, plan: plan, buffers: buffers, tally: &tally)
+        tally.gateMass.kept -= Double(droppedMass)
         if plan.computeIR {
-            rectifyIntraGPU(tokens: tokens, localExperts: localExperts, plan: plan,
-                            buffers: buffers, outputs: outputs, scratch: scratch, tally: &tally)
+            rectifyIntraGPU(tokens: tokens, localExperts: localExperts, plan: plan, buffers: buffers,
+                            logits: logits, outputs: outputs, scratch: scratch, tally: &tally)
         }
         if plan.computeFR {
             fillIn(tokens: tokens, plan: plan, buffers: buffers, keptRow: keptRow, filledRow: filledRow, scratch: scratch)
             for x in 0..<e where !localExperts.contains(x) { tally.crossFilled += Int(filledRow[x]) }
+            tallyFillInMass(tokens: tokens, plan: plan, buffers: buffers, tally: &tally)
         }
         // Branch-free counts: a token is covered unless every choice dropped and no rectification took it.
         var vanillaCount = 0, irCount = 0, frCount = 0, bothCount = 0
@@ -53,9 +56,45 @@ enum SourceRouting {
         outputs.tallies[g] = tally
     }
 
-    /// Marks the requests each over-full expert drops, by the drop policy's order.
+    /// The top-k mass the tokens asked for; the kept part is this less what `dropOverflow` dropped.
+    private static func tallyRequestedMass(tokens: Range<Int>, plan: StepPlan, buffers: TokenBuffers,
+                                           tally: inout SourceTally) {
+        let first = tokens.lowerBound &* plan.topK
+        let end = tokens.upperBound &* plan.topK
+        // Four running sums side by side: one sum would wait on each addition in turn.
+        var lanes = SIMD4<Float>.zero
+        var i = first
+        while i &+ 4 <= end {
+            lanes += LaneScan.load(buffers.choiceProbability.advanced(by: i))
+            i &+= 4
+        }
+        var requested = lanes.sum()
+        while i < end {
+            requested += buffers.choiceProbability[i]
+            i &+= 1
+        }
+        tally.gateMass.requested += Double(requested)
+        tally.gateMass.kept += Double(requested)
+    }
+
+    /// FR's mass: each filled token's `p[t][next(t)]`; `next(t)` is rank `k + 1` by definition.
+    private static func tallyFillInMass(tokens: Range<Int>, plan: StepPlan, buffers: TokenBuffers,
+                                        tally: inout SourceTally) {
+        var mass: Float = 0
+        var count = 0
+        for t in tokens {
+            let flag = buffers.filledFlag[t]
+            mass += buffers.nextProbability[t] * Float(flag)
+            count &+= Int(flag)
+        }
+        tally.gateMass.fillIn += Double(mass)
+        tally.gateMass.fillInTokens += count
+        tally.gateMass.fillInRankSum += count * (plan.topK + 1)
+    }
+
+    /// Marks the requests each over-full expert drops, by the drop policy's order; returns their gate mass.
     private static func dropOverflow(tokens: Range<Int>, plan: StepPlan, buffers: TokenBuffers,
-                                     requestedRow: UnsafeMutablePointer<Int32>, scratch: WorkerScratch) {
+                                     requestedRow: UnsafeMutablePointer<Int32>, scratch: WorkerScratch) -> Float {
         let e = plan.experts
         let k = plan.topK
         let c = Int32(truncatingIfNeeded: plan.capacity)
@@ -74,7 +113,7 @@ enum SourceRouting {
                 step[x] = 0
             }
         }
-        guard total > 0 else { return }
+        guard total > 0 else { return 0 }
         // Requests to experts with room write their key into one spare slot past the buckets and do
         // not advance: no branch on whether the expert overflowed (unpredictable).
         for x in 0..<e where step[x] == 0 { cursor[x] = total }
@@ -99,6 +138,7 @@ enum SourceRouting {
         case .choice:
             bucketKeys { t, r in UInt64(r) << 32 | UInt64(t) }
         }
+        var droppedMass: Float = 0
         for x in 0..<e where start[x] >= 0 {
             let bucket = keys + Int(start[x])
             let count = Int(requestedRow[x])
@@ -110,16 +150,18 @@ enum SourceRouting {
                     let slot = t &* k &+ r
                     let hit = buffers.choices[slot] == Int32(truncatingIfNeeded: x)
                     buffers.droppedFlag[slot] |= unsafeBitCast(hit, to: UInt8.self)
+                    droppedMass += hit ? buffers.choiceProbability[slot] : 0
                 }
                 buffers.dropCount[t] &+= 1
             }
         }
+        return droppedMass
     }
 
     /// IR: each token with drops goes to its best local expert that did not keep it (spec section 4).
     private static func rectifyIntraGPU(tokens: Range<Int>, localExperts: Range<Int>,
-                                        plan: StepPlan, buffers: TokenBuffers, outputs: GpuOutputs,
-                                        scratch: WorkerScratch, tally: inout SourceTally) {
+                                        plan: StepPlan, buffers: TokenBuffers, logits: SharedPointer<Float>,
+                                        outputs: GpuOutputs, scratch: WorkerScratch, tally: inout SourceTally) {
         let k = plan.topK
         let marks = scratch.marks.base
         let keys = scratch.keys.base
@@ -153,7 +195,8 @@ enum SourceRouting {
             for r in 0..<k { marks[Int(buffers.choices[t * k + r])] = 0 }
             guard best >= 0 else { continue }
             if plan.irCapacity == nil {
-                accept(token: t, expert: best, drops: drops, buffers: buffers, outputs: outputs, tally: &tally)
+                accept(token: t, expert: best, logit: bestValue, drops: drops, plan: plan, buffers: buffers,
+                       logits: logits, outputs: outputs, tally: &tally)
             } else {
                 // Park the candidate: expert in the high bits' place is not needed, the token finds it again.
                 buffers.irExpert[t] = Int32(truncatingIfNeeded: best)
@@ -192,8 +235,9 @@ enum SourceRouting {
                 let t = Int(bucket[j] & 0xFFFF_FFFF)
                 if j < limit {
                     let drops = Int(buffers.dropCount[t])
-                    accept(token: t, expert: localExperts.lowerBound + i, drops: drops, buffers: buffers,
-                           outputs: outputs, tally: &tally)
+                    let logit = buffers.localLogits[t &* m &+ i]
+                    accept(token: t, expert: localExperts.lowerBound + i, logit: logit, drops: drops, plan: plan,
+                           buffers: buffers, logits: logits, outputs: outputs, tally: &tally)
                 } else {
                     buffers.irExpert[t] = -1
                 }
@@ -201,13 +245,20 @@ enum SourceRouting {
         }
     }
 
+    /// Records an IR token, with its expert's probability and rank for the gate-mass figures.
     @inline(__always)
-    private static func accept(token t: Int, expert: Int, drops: Int, buffers: TokenBuffers,
-                               outputs: GpuOutputs, tally: inout SourceTally) {
+    private static func accept(token t: Int, expert: Int, logit: Float, drops: Int, plan: StepPlan,
+                               buffers: TokenBuffers, logits: SharedPointer<Float>, outputs: GpuOutputs,
+                               tally: inout SourceTally) {
         buffers.irExpert[t] = Int32(truncatingIfNeeded: expert)
         outputs.irPerExpert[expert] += 1
         tally.recovered += drops
         tally.irTokens += 1
+        let probability = FastMath.exp(logit - buffers.rowShift[t]) * buffers.rowInverseSum[t]
+        tally.gateMass.intraGPU += Double(probability)
+        tally.gateMass.intraGPUTokens += 1
+        tally.gateMass.intraGPURankSum += ExpertRank.of(expert, logit: logit, row: logits.advanced(by: t &* plan.experts),
+                                                         experts: plan.experts)
     }
 
     /// FR: padding slots of (GPU, expert) take the tokens whose next-best choice is that expert.

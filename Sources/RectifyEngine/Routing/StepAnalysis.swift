@@ -38,6 +38,8 @@ public struct SourceTally: Sendable, Equatable {
     public var coveredIR = 0
     public var coveredFR = 0
     public var coveredBoth = 0
+    /// Gate mass of the GPU's tokens: requested, kept, and handed to IR and FR experts.
+    public var gateMass = GateMass()
 
     public init() {}
 }

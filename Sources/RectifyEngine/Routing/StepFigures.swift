@@ -27,6 +27,8 @@ public struct StepFigures: Sendable, Equatable {
     public var expertFilled: [Int]
     public var expertIR: [Int]
     public var expertLoad: [Int]
+    /// Router-side quality: top-k gate mass kept, handed to this mode's IR and FR experts, and their ranks.
+    public var gateMass = GateMass()
 
     /// `dropped / requested`.
     public var dropRate: Double? { requested > 0 ? Double(dropped) / Double(requested) : nil }
@@ -56,7 +58,9 @@ extension StepAnalysis {
         let e = config.experts
         let requested = config.tokens * config.topK
         var kept = 0, dropped = 0, recovered = 0, irTokens = 0, cross = 0, covered = 0, filled = 0
+        var gateMass = GateMass()
         for tally in sourceTallies {
+            gateMass.add(tally.gateMass)
             dropped += tally.dropped
             cross += tally.crossKept
             switch mode {
@@ -90,6 +94,7 @@ extension StepAnalysis {
             residualPadding: slots - kept - filled, crossGPU: cross, coveredTokens: covered,
             tokens: config.tokens, gpuLoad: gpuLoad, imbalance: StepFigures.imbalance(of: gpuLoad),
             expertRequested: expertRequested, expertKept: expertKept, expertDropped: expertDropped,
-            expertFilled: expertFilledMode, expertIR: expertIR, expertLoad: expertLoad)
+            expertFilled: expertFilledMode, expertIR: expertIR, expertLoad: expertLoad,
+            gateMass: gateMass.restricted(to: mode))
     }
 }
