@@ -90,9 +90,18 @@ enum StandardStreams {
         }
     }
 
+    /// Where this task's standard-error lines go instead of the process's stream: tests run
+    /// commands in-process and keep their notes out of the test log (and can check them).
+    @TaskLocal static var errorLines: ErrorLines?
+
     /// Every message to standard error goes through here: one line, printable and bounded in
     /// length, whatever file or argument it quotes.
     static func writeError(_ line: String) {
-        try? FileHandle.standardError.write(contentsOf: Data((TerminalText.line(line) + "\n").utf8))
+        let text = TerminalText.line(line)
+        if let errorLines {
+            errorLines.append(text)
+            return
+        }
+        try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
     }
 }

@@ -3,20 +3,24 @@ import Testing
 @testable import RectifyCLI
 @testable import RectifyEngine
 
-/// `rectify run` with these arguments; its output, or the failure recorded as an issue.
-func runOutput(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+/// `rectify run` with these arguments; its output, or the failure recorded as an issue. Its
+/// standard-error notes go to `errors` (kept out of the test log).
+func runOutput(_ arguments: [String], errors: ErrorLines = ErrorLines(),
+               sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
     do {
-        return try RunCommand.run(arguments)
+        return try StandardStreams.$errorLines.withValue(errors) {
+            Result { () throws(CLIError) -> String in try RunCommand.run(arguments) }
+        }.get()
     } catch {
         Issue.record("rectify run \(arguments.joined(separator: " ")) failed: \(error.message)", sourceLocation: sourceLocation)
         throw error
     }
 }
 
-/// The `CLIError` a command throws, or nil when it succeeds.
+/// The `CLIError` a command throws, or nil when it succeeds; its notes stay out of the test log.
 func cliError(_ body: () throws(CLIError) -> String) -> CLIError? {
     do {
-        _ = try body()
+        _ = try StandardStreams.$errorLines.withValue(ErrorLines()) { Result { () throws(CLIError) -> String in try body() } }.get()
         return nil
     } catch {
         return error

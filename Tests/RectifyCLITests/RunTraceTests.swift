@@ -71,6 +71,37 @@ struct RunTraceTests {
         #expect(try runOutput(["--trace", path, "--gpus", "2", "--steps", "5", "--format", "json", "--no-loop"]) == text)
     }
 
+    @Test("a run that stops short of --steps says so on standard error; its JSON describes the trace, not the preset")
+    func shortRunNote() throws {
+        let folder = try ScratchFolder()
+        defer { folder.remove() }
+        let path = try folder.write("trace.npy", NpyWriter.float32(Self.logits, shape: [2, 8, 4]))
+        let errors = ErrorLines()
+        let text = try runOutput(["--trace", path, "--gpus", "2", "--steps", "12", "--format", "json"], errors: errors)
+        #expect(errors.all == ["rectify: note: the trace ended after 2 of the 12 steps asked for (--loop starts it again)"])
+        let config = try #require((try foundationJSON(text) as? [String: Any])?.object("config"))
+        #expect(config["description"] as? String == "router logits replayed from \(path)")
+        let complete = ErrorLines()
+        _ = try runOutput(["--trace", path, "--gpus", "2", "--steps", "2"], errors: complete)
+        #expect(complete.all.isEmpty)
+    }
+
+    @Test("a trace from one process is routed as one GPU, and a note says what --gpus would do")
+    func oneProcessNote() throws {
+        let folder = try ScratchFolder()
+        defer { folder.remove() }
+        let path = try folder.write("trace.npy", NpyWriter.float32(Self.logits, shape: [2, 8, 4]))
+        _ = try folder.write("trace.json", Array(#"{"gpus": 1}"#.utf8))
+        let errors = ErrorLines()
+        _ = try runOutput(["--trace", path, "--steps", "2"], errors: errors)
+        #expect(errors.all.count == 1)
+        #expect(errors.all.first?.contains("comes from one process") == true)
+        #expect(errors.all.first?.contains("--gpus G splits its tokens over G simulated GPUs") == true)
+        let split = ErrorLines()
+        _ = try runOutput(["--trace", path, "--steps", "2", "--gpus", "2"], errors: split)
+        #expect(split.all.isEmpty)
+    }
+
     @Test("with --loop the trace starts again and the run has every step asked for")
     func loops() throws {
         let folder = try ScratchFolder()

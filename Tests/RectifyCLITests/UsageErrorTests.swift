@@ -58,7 +58,9 @@ struct UsageErrorTests {
 
     @Test("unknown commands are usage errors too")
     func unknownCommand() {
-        #expect(Rectify.main(["frobnicate"]) == 2)
+        let errors = ErrorLines()
+        #expect(StandardStreams.$errorLines.withValue(errors) { Rectify.main(["frobnicate"]) } == 2)
+        #expect(errors.all == ["rectify: unknown command 'frobnicate'; see 'rectify --help'"])
     }
 
     /// Every option the issue lists for `rectify run`.

@@ -77,7 +77,7 @@ struct QualityFileTests {
 
     @Test("preset errors for the new keys name the key", arguments: [
         ("\"fidelity\": {\"expertSimilarity\": 1.5},", "invalid fidelity.expertSimilarity 1.5: expected a number from 0 to 1"),
-        ("\"fidelity\": {\"reference\": \"topk+2\"},", "invalid fidelity.reference \"topk+2\": expected one of topk, topk+1"),
+        ("\"fidelity\": {\"reference\": \"topk+2\"},", "invalid fidelity.reference \"topk+2\" (did you mean topk+1?): expected one of topk, topk+1"),
         ("\"fidelity\": {\"similarity\": 1},", "unknown key \"fidelity.similarity\": expected one of expertSimilarity, reference"),
         ("\"costProfile\": \"v100\",", "invalid costProfile v100: expected h100, a100 or a FILE.json"),
     ])

@@ -97,6 +97,8 @@ enum ScenarioOptions {
             try fit(shape, path: path, routing: &routing, gpus: gpus, experts: experts, tokensPerGPU: tokensPerGPU,
                     topKGiven: args.value("top-k") != nil)
             preset.workload = .trace(TraceSpec(path: path, loop: loop, layer: layer, follow: followPath != nil))
+            // The preset's own description speaks of its synthetic workload, not of this trace.
+            preset.description = followPath == nil ? "router logits replayed from \(path)" : "capture \(path), followed as it is written"
             opened = shape.source
         } else {
             if let gpus { routing.gpus = gpus }
@@ -131,6 +133,10 @@ enum ScenarioOptions {
             throw CLIError.invalid("\(TerminalText.path(path)): the trace has \(shape.experts) experts, --experts says \(experts)")
         }
         let gpuCount = gpus ?? (tokensPerGPU.map { max(1, shape.tokens / $0) } ?? shape.gpus ?? routing.gpus)
+        if gpus == nil && tokensPerGPU == nil && shape.gpus == 1 {
+            StandardStreams.writeError("rectify: note: \(path) comes from one process (\(shape.gpusOrigin)), so it is routed as one GPU: "
+                                       + "every expert is local and IR can recover every drop; --gpus G splits its tokens over G simulated GPUs")
+        }
         guard shape.tokens % gpuCount == 0, shape.experts % gpuCount == 0 else {
             let origin = gpus == nil && tokensPerGPU == nil && shape.gpus != nil ? " (\(shape.gpusOrigin))" : ""
             throw CLIError.invalid("\(TerminalText.path(path)): \(shape.tokens) tokens and \(shape.experts) experts per step cannot be split over \(gpuCount) GPUs\(origin); pass --gpus with a divisor of both")

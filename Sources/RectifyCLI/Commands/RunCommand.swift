@@ -100,6 +100,9 @@ enum RunCommand {
         } else {
             report = try route(scenario: scenario, modes: modes, steps: steps ?? 10, detail: detail, threads: threads,
                                storage: try storage(format, keeps: keeps, modes: modes))
+            if report.stepsRun < steps ?? 10 {
+                StandardStreams.writeError("rectify: note: the trace ended after \(report.stepsRun) of the \(steps ?? 10) steps asked for (--loop starts it again)")
+            }
         }
         try report.write(format, detail: detail, to: out)
     }
