@@ -484,6 +484,10 @@ def du_bytes(paths: list[Path]) -> int:
 
 
 def write_preset(path: Path, name: str, description: str, args, layer: int) -> None:
+    """Writes a preset whose trace path is relative to the preset's own folder, wherever
+    --traces-dir and --presets-dir point; names its measured-quality file when one is there."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    trace = os.path.relpath((args.traces_dir / name).resolve(), path.parent.resolve())
     preset = {
         "description": description,
         "gpus": args.world,
@@ -495,8 +499,10 @@ def write_preset(path: Path, name: str, description: str, args, layer: int) -> N
         "dropPolicy": "score",
         "gateNormalization": "topk",
         "mode": "ir+fr",
-        "trace": {"path": f"traces/{name}", "layer": layer, "loop": True},
+        "trace": {"path": trace, "layer": layer, "loop": True},
     }
+    if (path.parent / "quality" / f"{name}.json").exists():
+        preset["quality"] = f"quality/{name}.json"
     path.write_text(json.dumps(preset, indent=2) + "\n")
 
 
