@@ -21,6 +21,27 @@ from .routing import Routing, route
 from .weights import combination_weights
 
 
+class _AllToAll(torch.autograd.Function):
+    """Equal-split all-to-all over the group. Its adjoint is the same exchange (chunk q of rank r
+    goes to rank q as chunk r, and back), so the backward pass is one more all-to-all. Written on
+    the public ``all_to_all_single`` (gloo and NCCL) rather than the deprecated autograd wrapper."""
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, group) -> torch.Tensor:
+        import torch.distributed as dist
+        ctx.group = group
+        out = torch.empty_like(x)
+        dist.all_to_all_single(out, x.contiguous(), group=group)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):
+        import torch.distributed as dist
+        out = torch.empty_like(grad)
+        dist.all_to_all_single(out, grad.contiguous(), group=ctx.group)
+        return out, None
+
+
 class FFN(nn.Module):
     """Default expert, the TinyMoE demo's (fc1, GELU, fc2), so its checkpoints load as they are."""
 
@@ -136,9 +157,8 @@ class RectifyMoE(nn.Module):
 
     def _experts_distributed(self, buf, flat, ir_tok, ir_sizes, c):
         """One group per rank: all-to-all the padded buffer, compute, all-to-all back."""
-        from torch.distributed.nn.functional import all_to_all_single
         g, m, d = self.groups, self.per_group, self.hidden
-        recv = all_to_all_single(torch.empty_like(buf), buf.contiguous(), group=self.ep_group).view(g, m, c, d)
+        recv = _AllToAll.apply(buf, self.ep_group).view(g, m, c, d)
         first = self.rank * m
         ir_parts = flat.index_select(0, ir_tok).split(ir_sizes)
         outs, ir_outs = [], []
@@ -147,7 +167,7 @@ class RectifyMoE(nn.Module):
             outs.append(y[:g * c].view(g, c, d))
             ir_outs.append(y[g * c:])
         y_send = torch.stack(outs, dim=1).reshape(g * m * c, d)
-        back = all_to_all_single(torch.empty_like(y_send), y_send, group=self.ep_group)
+        back = _AllToAll.apply(y_send, self.ep_group)
         return back, torch.cat(ir_outs)
 
     def _figures(self, r: Routing, n: int) -> dict:
