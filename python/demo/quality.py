@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+"""Does rectification help a real (tiny) MoE language model? The paper's claim at small scale.
+
+(a) ``train``: trains the TinyMoE LM of train_tinymoe.py with ``rectify_moe.RectifyMoE`` as
+    every MoE layer (4 simulated GPUs, capacity factor 1.0): top-1 under vanilla, ir, fr, ir+fr
+    and top-2 under vanilla and ir+fr, for several seeds; each run's held-out bits/byte is
+    measured under the routing it was trained with. One process runs jobs one after the other;
+    jobs are claimed through files, so two processes started side by side share the list.
+(b) ``sweep``: evaluates the dropless top-2 checkpoint of train_tinymoe.py under every mode at
+    capacity factors 0.5 ... 2.0, top-1 and top-2, plus its own dropless value.
+``check-trace`` recomputes that checkpoint's layer-0 router logits on the capture batches and
+compares them with the shipped capture Presets/traces/tinymoe-trained. ``report`` gathers
+everything into python/demo/results/quality.json and Presets/quality/tinymoe-trained.json.
+``--smoke`` runs the whole pipeline on a tiny model in seconds (for CI), into a scratch folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO / "python"))
+
+import train_tinymoe as tt  # noqa: E402
+from rectify_moe import MODES, RectifyMoE  # noqa: E402
+
+GROUPS = 4
+TRAIN_CONFIGS = [(1, "vanilla"), (1, "ir"), (1, "fr"), (1, "ir+fr"), (2, "vanilla"), (2, "ir+fr")]
+SWEEP_CFS = [0.5, 0.75, 1.0, 1.25, 1.5, 2.0]
+SMOKE_MODEL = ["--d-model", "32", "--layers", "1", "--heads", "2", "--experts", "8", "--expert-hidden", "32",
+               "--context", "32", "--batch", "8", "--warmup", "1"]
+
+
+def model_args(extra: list[str]) -> argparse.Namespace:
+    """train_tinymoe.py's own defaults, with overrides: the runs differ only in routing."""
+    return tt.build_parser().parse_args(extra)
+
+
+def moe_factory(top_k: int, cf: float, mode: str):
+    """Builds RectifyMoE layers with the demo's expert shape, so checkpoints load either way;
+    mode "dropless" is the demo's own MoE (no capacity), the reference the sweep starts from."""
+    if mode == "dropless":
+        return None
+
+    def make(cfg: tt.ModelConfig) -> RectifyMoE:
+        return RectifyMoE(cfg.d_model, ffn=cfg.expert_hidden, num_experts=cfg.experts, top_k=top_k,
+                          capacity_factor=cf, mode=mode, drop_policy="score", num_groups=GROUPS)
+    return make
+
+
+def set_routing(model: tt.TinyMoE, top_k: int, cf: float, mode: str) -> None:
+    for blk in model.blocks:
+        blk.moe.top_k, blk.moe.capacity_factor, blk.moe.mode = top_k, cf, mode
+
+
+def eval_batches(corpus: tt.Corpus, count: int, batch: int, context: int) -> list[torch.Tensor]:
+    """The same held-out batches for every run and seed (seed 0's draw), so runs compare paired."""
+    return tt.heldout_eval_batches(corpus, 0, count, batch, context)
+
+
+def claim(path: Path) -> bool:
+    """Creates ``path`` exclusively: the one process that succeeds runs the job."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        return True
+    except FileExistsError:
+        return False
+
+
+def run_name(top_k: int, mode: str, seed: int) -> str:
+    return f"top{top_k}-{mode.replace('+', '')}-cf1-seed{seed}"
+
+
+def train_one(corpus, evals, out: Path, top_k: int, mode: str, seed: int, steps: int, extra: list[str]) -> dict:
+    args = model_args(extra + ["--seed", str(seed), "--steps", str(steps), "--top-k", str(top_k),
+                               "--eval-every", str(10 ** 9), "--eval-batches", "2"])
+    work = out / "runs" / run_name(top_k, mode, seed)
+    work.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    make = moe_factory(top_k, 1.0, mode)
+    summary = tt.train(args, corpus, work, make_moe=make)
+    model = tt.TinyMoE(tt.ModelConfig(**torch.load(work / "trained.pt", weights_only=False)["config"]), make)
+    model.load_state_dict(torch.load(work / "trained.pt", weights_only=False)["state"])
+    bpb = tt.bits_per_byte(model, evals)
+    minutes = (time.perf_counter() - t0) / 60
+    return {"scheme": mode, "topK": top_k, "capacityFactor": 1.0, "seed": seed, "steps": steps,
+            "bitsPerByte": bpb, "minutes": minutes, "trainSeconds": summary["wallSeconds"],
+            "trainEvalBitsPerByte": summary["bitsPerByte"]["trained"]}
+
+
+def cmd_train(a, corpus, evals, extra) -> None:
+    """Runs every unclaimed (seed, config) job, seeds first so that whole seeds finish first;
+    ``--dropless-first`` starts with the dropless top-2 run of the first seed (the sweep's model)."""
+    runs = a.out / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    jobs = [(seed, top_k, mode) for seed in a.seeds for top_k, mode in TRAIN_CONFIGS]
+    if a.dropless_first:
+        jobs.insert(0, (a.seeds[0], 2, "dropless"))
+    done = 0
+    for seed, top_k, mode in jobs:
+        name = run_name(top_k, mode, seed)
+        if done == a.jobs or not claim(runs / f"{name}.claim"):
+            continue
+        done += 1
+        print(f"[{time.strftime('%H:%M:%S')}] train {name} ({a.steps} steps)", flush=True)
+        res = train_one(corpus, evals, a.out, top_k, mode, seed, a.steps, extra)
+        (runs / f"{name}.json").write_text(json.dumps(res, indent=2))
+        print(f"[{time.strftime('%H:%M:%S')}] {name}: {res['bitsPerByte']:.4f} bits/byte, "
+              f"{res['minutes']:.1f} min", flush=True)
+
+
+def cmd_sweep(a, corpus, evals) -> dict:
+    """Every (top-k, cf, mode) point on one checkpoint, plus the checkpoint's dropless value."""
+    ck = torch.load(a.checkpoint, weights_only=False)
+    cfg = tt.ModelConfig(**ck["config"])
+    dense = tt.TinyMoE(cfg)
+    dense.load_state_dict(ck["state"])
+    t0 = time.perf_counter()
+    dropless = tt.bits_per_byte(dense, evals)
+    model = tt.TinyMoE(cfg, moe_factory(cfg.top_k, 1.0, "vanilla"))
+    model.load_state_dict(ck["state"])
+    points = []
+    for top_k in (1, 2):
+        for cf in SWEEP_CFS:
+            for mode in MODES:
+                set_routing(model, top_k, cf, mode)
+                points.append({"topK": top_k, "capacityFactor": cf, "dropPolicy": "score", "mode": mode,
+                               "value": tt.bits_per_byte(model, evals)})
+                print(f"  top-{top_k} cf {cf} {mode}: {points[-1]['value']:.4f}", flush=True)
+    res = {"checkpoint": str(a.checkpoint), "checkpointStep": ck.get("step"), "checkpointSeed": ck.get("seed"),
+           "dropless": dropless, "points": points, "minutes": (time.perf_counter() - t0) / 60,
+           "evalBatches": len(evals), "evalBytes": int(sum(x[:, 1:].numel() for x in evals))}
+    (a.out / "sweep.json").write_text(json.dumps(res, indent=2))
+    print(f"sweep: dropless {dropless:.4f} bits/byte, {len(points)} points in {res['minutes']:.1f} min", flush=True)
+    return res
+
+
+def layer0_logits(model: tt.TinyMoE, batches: list[torch.Tensor]) -> np.ndarray:
+    """The first router's logits for each batch, batch-major tokens, like the capture hook."""
+    seen = []
+    hook = model.blocks[0].moe.gate.register_forward_hook(lambda m, i, o: seen.append(o.detach().numpy()))
+    with torch.no_grad():
+        for x in batches:
+            model(x)
+    hook.remove()
+    return np.stack(seen)
+
+
+def cmd_check_trace(a) -> dict:
+    """Recomputes the capture of train_tinymoe.py (rank r's shard and batches) and compares."""
+    model, ck = tt.load_model(a.checkpoint)
+    targs = model_args([])
+    corpus = tt.build_corpus(targs.heldout_every)
+    trace = tt.load_trace(a.trace)[0]["steps"]          # list of [ranks, tokens, experts] float16
+    world = trace[0].shape[0]
+    worst, equal, total = 0.0, 0, 0
+    for rank in range(world):
+        shard, _ = tt.rank_shard(corpus, rank, world)
+        rng = np.random.default_rng(targs.seed * 1000 + 17 + rank)
+        batches = [tt.sample_windows(shard, rng, targs.capture_batch, model.cfg.context)[:, :-1]
+                   for _ in range(len(trace))]
+        got = layer0_logits(model, batches).reshape(len(trace), -1, model.cfg.experts).astype(np.float16)
+        want = np.stack([step[rank] for step in trace])
+        worst = max(worst, float(np.abs(got.astype(np.float32) - want.astype(np.float32)).max()))
+        equal += int((got == want).sum())
+        total += got.size
+    res = {"checkpoint": str(a.checkpoint), "trace": str(a.trace), "steps": len(trace), "ranks": world,
+           "valuesEqual": equal, "values": total, "identical": equal == total, "maxAbsDifference": worst}
+    print(f"layer-0 logits vs {a.trace}: {equal}/{total} float16 values equal, max |diff| {worst:g}", flush=True)
+    (a.out / "trace-check.json").write_text(json.dumps(res, indent=2))
+    return res
+
+
+def spread(values: list[float]) -> dict:
+    v = np.array(values, dtype=float)
+    return {"mean": float(v.mean()), "std": float(v.std(ddof=1)) if len(v) > 1 else 0.0,
+            "min": float(v.min()), "max": float(v.max()), "n": len(v)}
+
+
+def cmd_report(a) -> dict:
+    """Writes the results file and the preset file the Swift side reads (schema fixed)."""
+    runs = [json.loads(p.read_text()) for p in sorted((a.out / "runs").glob("*.json"))]
+    sweep = json.loads((a.out / "sweep.json").read_text())
+    check_path = a.out / "trace-check.json"
+    summary = []
+    for top_k, mode in TRAIN_CONFIGS:
+        vals = [r["bitsPerByte"] for r in runs if r["topK"] == top_k and r["scheme"] == mode]
+        if vals:
+            summary.append({"scheme": mode, "topK": top_k, "capacityFactor": 1.0, **spread(vals),
+                            "seeds": sorted(r["seed"] for r in runs if r["topK"] == top_k and r["scheme"] == mode)})
+    result = {
+        "about": "TinyMoE byte-level LM (python/demo/train_tinymoe.py model) with rectify_moe.RectifyMoE layers, "
+                 f"{GROUPS} simulated GPUs, score drop policy; held-out bits/byte; made by python/demo/quality.py",
+        "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+                    "cpus": os.cpu_count(), "python": platform.python_version(), "torchThreads": 1,
+                    "gpu": None, "note": a.machine_note},
+        "torch": torch.__version__, "numpy": np.__version__, "groups": GROUPS,
+        "runs": runs, "summary": summary, "sweep": sweep,
+        "traceCheck": json.loads(check_path.read_text()) if check_path.exists() else None,
+    }
+    results_path = a.results or a.out / "quality.json"
+    results_path.parent.mkdir(parents=True, exist_ok=True)
+    results_path.write_text(json.dumps(result, indent=2) + "\n")
+    preset = {
+        "about": f"TinyMoE (train_tinymoe.py, top-2, dropless training, step {sweep['checkpointStep']}) evaluated "
+                 f"on {sweep['evalBytes']} held-out bytes with RectifyMoE at {GROUPS} GPUs per routing point, "
+                 "by python/demo/quality.py.",
+        "metric": "bitsPerByte", "lowerIsBetter": True, "dropless": round(sweep["dropless"], 4),
+        "points": [{"topK": p["topK"], "capacityFactor": p["capacityFactor"], "dropPolicy": p["dropPolicy"],
+                    "mode": p["mode"], "value": round(p["value"], 4)} for p in sweep["points"]],
+    }
+    preset_path = a.preset or a.out / "tinymoe-trained.json"
+    preset_path.parent.mkdir(parents=True, exist_ok=True)
+    preset_path.write_text(json.dumps(preset, indent=2) + "\n")
+    print(f"wrote {results_path} and {preset_path}", flush=True)
+    for s in summary:
+        print(f"  top-{s['topK']} {s['scheme']:8s} {s['mean']:.4f} +- {s['std']:.4f} (n={s['n']})")
+    return result
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("command", nargs="?", choices=["train", "sweep", "check-trace", "report", "all"], default="all")
+    ap.add_argument("--smoke", action="store_true", help="tiny model, few steps, into --out (CI-sized)")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="scratch folder (default /tmp/quality-py/quality; a new temporary folder with --smoke)")
+    ap.add_argument("--seeds", default="0,1,2")
+    ap.add_argument("--steps", type=int, default=100, help="training steps per run (train_tinymoe.py: 1500)")
+    ap.add_argument("--warmup", type=int, default=10, help="warm-up steps (train_tinymoe.py: 50 of 1500)")
+    ap.add_argument("--eval-batches", type=int, default=16, help="held-out batches of 16 x 128 bytes")
+    ap.add_argument("--jobs", type=int, default=-1, help="stop after this many runs (-1: no limit)")
+    ap.add_argument("--dropless-first", action="store_true", help="train the sweep's dropless model first")
+    ap.add_argument("--sweep-batches", type=int, default=8, help="the first N of those batches for the sweep")
+    ap.add_argument("--checkpoint", type=Path, default=Path("/tmp/rectify-tinymoe/trained.pt"))
+    ap.add_argument("--trace", type=Path, default=REPO / "Presets" / "traces" / "tinymoe-trained")
+    ap.add_argument("--results", type=Path, default=None,
+                    help="results JSON (default python/demo/results/quality.json; in --out with --smoke)")
+    ap.add_argument("--preset", type=Path, default=None,
+                    help="preset JSON (default Presets/quality/tinymoe-trained.json; in --out with --smoke)")
+    ap.add_argument("--machine-note", default="")
+    a = ap.parse_args(argv)
+    a.seeds = [int(s) for s in a.seeds.split(",")]
+    if a.out is None:
+        a.out = Path(tempfile.mkdtemp(prefix="rectify-quality-smoke-")) if a.smoke else Path("/tmp/quality-py/quality")
+    if not a.smoke:   # only a real run may replace the shipped files
+        a.results = a.results or HERE / "results" / "quality.json"
+        a.preset = a.preset or REPO / "Presets" / "quality" / "tinymoe-trained.json"
+    torch.set_num_threads(1)
+    a.out.mkdir(parents=True, exist_ok=True)
+    extra = SMOKE_MODEL if a.smoke else ["--warmup", str(a.warmup)]
+    margs = model_args(extra)
+    corpus = tt.build_corpus(margs.heldout_every)
+    evals = eval_batches(corpus, 1 if a.smoke else a.eval_batches, margs.batch, margs.context)
+    if a.smoke:
+        # A dropless checkpoint of the tiny model stands in for train_tinymoe.py's.
+        a.steps, a.seeds = 3, [0]
+        dense_dir = a.out / "dropless"
+        dense_dir.mkdir(exist_ok=True)
+        tt.train(model_args(extra + ["--steps", "3", "--eval-every", "1000", "--eval-batches", "1"]), corpus, dense_dir)
+        a.checkpoint = dense_dir / "trained.pt"
+    if a.command in ("train", "all"):
+        cmd_train(a, corpus, evals, extra)
+    if a.command in ("sweep", "all"):
+        cmd_sweep(a, corpus, evals[:a.sweep_batches])
+    if a.command == "check-trace":
+        cmd_check_trace(a)
+    if a.command in ("report", "all"):
+        cmd_report(a)
+
+
+if __name__ == "__main__":
+    main()
