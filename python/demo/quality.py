@@ -71,6 +71,35 @@ def eval_batches(corpus: tt.Corpus, count: int, batch: int, context: int) -> lis
     return tt.heldout_eval_batches(corpus, 0, count, batch, context)
 
 
+class RoutingTally:
+    """Sums every MoE layer's step figures while it is active: how much each point dropped,
+    recovered and filled, over all layers and evaluation batches."""
+
+    KEYS = ("requested", "kept", "dropped", "recovered", "irTokens", "filled", "slots", "residualPadding",
+            "coveredTokens", "tokens")
+
+    def __init__(self, model: tt.TinyMoE):
+        self.model, self.sums, self.hooks = model, dict.fromkeys(self.KEYS, 0), []
+
+    def __enter__(self):
+        def add(module, _inputs, _output):
+            for k in self.KEYS:
+                self.sums[k] += module.last_figures[k]
+        self.hooks = [blk.moe.register_forward_hook(add) for blk in self.model.blocks]
+        return self
+
+    def __exit__(self, *exc):
+        for h in self.hooks:
+            h.remove()
+
+    def rates(self) -> dict:
+        s = self.sums
+        return {"dropRate": round(s["dropped"] / s["requested"], 4),
+                "unrecoveredRate": round((s["dropped"] - s["recovered"]) / s["requested"], 4),
+                "paddingRate": round(s["residualPadding"] / s["slots"], 4),
+                "uncoveredTokens": round(1 - s["coveredTokens"] / s["tokens"], 4)}
+
+
 def claim(path: Path) -> bool:
     """Creates ``path`` exclusively: the one process that succeeds runs the job."""
     try:
@@ -137,9 +166,11 @@ def cmd_sweep(a, corpus, evals) -> dict:
         for cf in SWEEP_CFS:
             for mode in MODES:
                 set_routing(model, top_k, cf, mode)
+                with RoutingTally(model) as tally:
+                    value = tt.bits_per_byte(model, evals)
                 points.append({"topK": top_k, "capacityFactor": cf, "dropPolicy": "score", "mode": mode,
-                               "value": tt.bits_per_byte(model, evals)})
-                print(f"  top-{top_k} cf {cf} {mode}: {points[-1]['value']:.4f}", flush=True)
+                               "value": value, "routing": tally.rates()})
+                print(f"  top-{top_k} cf {cf} {mode}: {value:.4f} {tally.rates()}", flush=True)
     res = {"checkpoint": str(a.checkpoint), "checkpointStep": ck.get("step"), "checkpointSeed": ck.get("seed"),
            "dropless": dropless, "points": points, "minutes": (time.perf_counter() - t0) / 60,
            "evalBatches": len(evals), "evalBytes": int(sum(x[:, 1:].numel() for x in evals))}
