@@ -55,18 +55,29 @@ class PlainTopKCapacity(nn.Module):
         return out.reshape(x.shape)
 
 
-def time_layer(layer: nn.Module, x: torch.Tensor, backward: bool, reps: int, warmup: int) -> float:
-    """Median seconds of one step (forward, or forward + backward of a fixed loss)."""
-    times = []
-    for i in range(warmup + reps):
-        t = time.perf_counter()
-        y = layer(x)
-        if backward:
-            y.square().mean().backward()
-            layer.zero_grad(set_to_none=True)
-        if i >= warmup:
-            times.append(time.perf_counter() - t)
-    return statistics.median(times)
+def step_seconds(layer: nn.Module, x: torch.Tensor, backward: bool) -> float:
+    """One step: forward, or forward + backward of a fixed loss."""
+    t = time.perf_counter()
+    y = layer(x)
+    if backward:
+        y.square().mean().backward()
+        layer.zero_grad(set_to_none=True)
+    return time.perf_counter() - t
+
+
+def time_layers(layers: list, x: torch.Tensor, reps: int, warmup: int) -> list[tuple[float, float]]:
+    """Median (forward, forward + backward) seconds per layer. Repetitions are interleaved across
+    the layers, so that load from other processes falls on all of them alike."""
+    for _, layer in layers:
+        for _ in range(warmup):
+            step_seconds(layer, x, True)
+    fwd = [[] for _ in layers]
+    both = [[] for _ in layers]
+    for _ in range(reps):
+        for i, (_, layer) in enumerate(layers):
+            fwd[i].append(step_seconds(layer, x, False))
+            both[i].append(step_seconds(layer, x, True))
+    return [(statistics.median(f), statistics.median(b)) for f, b in zip(fwd, both)]
 
 
 def main(argv=None) -> None:
@@ -95,9 +106,7 @@ def main(argv=None) -> None:
                                mode=mode, num_groups=a.groups)
             layer.load_state_dict(plain.state_dict())
             layers.append((f"RectifyMoE {mode}", layer))
-        for name, layer in layers:
-            fwd = time_layer(layer, x, False, a.reps, a.warmup)
-            both = time_layer(layer, x, True, a.reps, a.warmup)
+        for (name, _), (fwd, both) in zip(layers, time_layers(layers, x, a.reps, a.warmup)):
             rows.append({"topK": k, "layer": name, "forwardMs": fwd * 1e3, "forwardBackwardMs": both * 1e3})
     info = {"shape": {k: v for k, v in vars(a).items() if k not in ("json", "reps", "warmup")},
             "torch": torch.__version__, "machine": platform.platform(), "cpus": os.cpu_count(),
