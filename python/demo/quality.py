@@ -246,9 +246,10 @@ def cmd_report(a) -> dict:
     results_path.parent.mkdir(parents=True, exist_ok=True)
     results_path.write_text(json.dumps(result, indent=2) + "\n")
     preset = {
-        "about": f"TinyMoE (train_tinymoe.py, top-2, dropless training, step {sweep['checkpointStep']}) evaluated "
-                 f"on {sweep['evalBytes']} held-out bytes with RectifyMoE at {GROUPS} GPUs per routing point, "
-                 "by python/demo/quality.py.",
+        "about": f"Held-out bits/byte ({sweep['evalBytes']} bytes) of the TinyMoE byte-level LM of train_tinymoe.py "
+                 f"(top-2, trained dropless for {sweep['checkpointStep']} steps, seed {sweep['checkpointSeed']}) with "
+                 f"every MoE layer routed by rectify_moe.RectifyMoE on {GROUPS} simulated GPUs at each point, "
+                 "measured by python/demo/quality.py.",
         "metric": "bitsPerByte", "lowerIsBetter": True, "dropless": round(sweep["dropless"], 4),
         "points": [{"topK": p["topK"], "capacityFactor": p["capacityFactor"], "dropPolicy": p["dropPolicy"],
                     "mode": p["mode"], "value": round(p["value"], 4)} for p in sweep["points"]],
@@ -257,9 +258,40 @@ def cmd_report(a) -> dict:
     preset_path.parent.mkdir(parents=True, exist_ok=True)
     preset_path.write_text(json.dumps(preset, indent=2) + "\n")
     print(f"wrote {results_path} and {preset_path}", flush=True)
-    for s in summary:
-        print(f"  top-{s['topK']} {s['scheme']:8s} {s['mean']:.4f} +- {s['std']:.4f} (n={s['n']})")
+    print_tables(summary, runs, sweep)
     return result
+
+
+def print_tables(summary: list[dict], runs: list[dict], sweep: dict) -> None:
+    """Markdown tables for the README: training per scheme, and the sweep against vanilla."""
+    base = {s["topK"]: s["mean"] for s in summary if s["scheme"] == "vanilla"}
+    print("| routing in training | seeds | bits/byte mean | std | min - max | vs vanilla same k |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for s in summary:
+        rel = (s["mean"] / base[s["topK"]] - 1) * 100 if s["topK"] in base else float("nan")
+        print(f"| top-{s['topK']} {s['scheme']} | {s['n']} | {s['mean']:.4f} | {s['std']:.4f} | "
+              f"{s['min']:.4f} - {s['max']:.4f} | {rel:+.2f} % |")
+    seeds = sorted({r["seed"] for r in runs})
+    print("\n| seed | " + " | ".join(f"top-{k} {m}" for k, m in TRAIN_CONFIGS) + " |")
+    print("| --- |" + " --- |" * len(TRAIN_CONFIGS))
+    for seed in seeds:
+        cells = []
+        for k, m in TRAIN_CONFIGS:
+            v = [r["bitsPerByte"] for r in runs if (r["seed"], r["topK"], r["scheme"]) == (seed, k, m)]
+            cells.append(f"{v[0]:.4f}" if v else "-")
+        print(f"| {seed} | " + " | ".join(cells) + " |")
+    print(f"\nsweep (dropless {sweep['dropless']:.4f}):")
+    print("| top-k | cf | vanilla | ir | fr | ir+fr | vanilla drop rate | ir+fr uncovered | ir+fr padding |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for k in (1, 2):
+        for cf in SWEEP_CFS:
+            pts = {p["mode"]: p for p in sweep["points"] if p["topK"] == k and p["capacityFactor"] == cf}
+            van = pts["vanilla"]["value"]
+            cells = [f"{van:.4f}"] + [f"{pts[m]['value']:.4f} ({(pts[m]['value'] / van - 1) * 100:+.2f} %)"
+                                     for m in ("ir", "fr", "ir+fr")]
+            r_v, r_b = pts["vanilla"].get("routing", {}), pts["ir+fr"].get("routing", {})
+            print(f"| {k} | {cf} | " + " | ".join(cells) + f" | {r_v.get('dropRate', float('nan')):.3f} | "
+                  f"{r_b.get('uncoveredTokens', float('nan')):.3f} | {r_b.get('paddingRate', float('nan')):.3f} |")
 
 
 def main(argv: list[str] | None = None) -> None:
