@@ -35,7 +35,7 @@ class TestQualitySmoke(unittest.TestCase):
             return json.load(handle)
 
     def test_preset_schema(self):
-        preset = self.load("tinymoe-trained.json")
+        preset = self.load("tinymoe-smoke.json")   # the smoke sweep's --name
         self.assertEqual(list(preset), ["about", "metric", "lowerIsBetter", "dropless", "points"])
         self.assertEqual((preset["metric"], preset["lowerIsBetter"]), ("bitsPerByte", True))
         self.assertIsInstance(preset["about"], str)
@@ -54,13 +54,17 @@ class TestQualitySmoke(unittest.TestCase):
 
     def test_results(self):
         res = self.load("quality.json")
-        schemes = {(r["topK"], r["scheme"]) for r in res["runs"]}
-        self.assertEqual(schemes, {(1, "vanilla"), (1, "ir"), (1, "fr"), (1, "ir+fr"), (2, "vanilla"), (2, "ir+fr")})
+        schemes = {(r["gate"], r["topK"], r["scheme"]) for r in res["runs"]}
+        topk = {(1, "vanilla"), (1, "ir"), (1, "fr"), (1, "ir+fr"), (2, "vanilla"), (2, "ir+fr")}
+        softmax = {(1, "vanilla"), (1, "ir"), (1, "fr"), (1, "ir+fr")}
+        self.assertEqual(schemes, {("topk", k, m) for k, m in topk} | {("softmax", k, m) for k, m in softmax})
         for r in res["runs"]:
             self.assertTrue(math.isfinite(r["bitsPerByte"]) and r["bitsPerByte"] > 0)
             for key in ("seed", "steps", "minutes", "capacityFactor"):
                 self.assertIn(key, r)
-        self.assertEqual(len(res["summary"]), 6)
+        self.assertEqual(len(res["summary"]), 10)
+        self.assertEqual(set(res["gateNotes"]), {"topk", "softmax"})
+        self.assertEqual(list(res["sweeps"]), ["tinymoe-smoke"])
         self.assertIn("torch", res)
         self.assertIn("machine", res)
 
