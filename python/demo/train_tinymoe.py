@@ -172,14 +172,14 @@ class MoE(nn.Module):
 
 
 class Block(nn.Module):
-    def __init__(self, cfg: ModelConfig):
+    def __init__(self, cfg: ModelConfig, make_moe=None):
         super().__init__()
         self.heads = cfg.heads
         self.ln1 = nn.LayerNorm(cfg.d_model)
         self.qkv = nn.Linear(cfg.d_model, 3 * cfg.d_model)
         self.proj = nn.Linear(cfg.d_model, cfg.d_model)
         self.ln2 = nn.LayerNorm(cfg.d_model)
-        self.moe = MoE(cfg)
+        self.moe = (make_moe or MoE)(cfg)   # quality.py plugs in rectify_moe.RectifyMoE
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         b, t, d = x.shape
@@ -192,12 +192,13 @@ class Block(nn.Module):
 
 
 class TinyMoE(nn.Module):
-    def __init__(self, cfg: ModelConfig):
+    def __init__(self, cfg: ModelConfig, make_moe=None):
+        """``make_moe(cfg)`` builds each block's MoE layer (default: the dropless ``MoE`` above)."""
         super().__init__()
         self.cfg = cfg
         self.embed = nn.Embedding(cfg.vocab, cfg.d_model)
         self.pos = nn.Parameter(torch.zeros(cfg.context, cfg.d_model))
-        self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.layers))
+        self.blocks = nn.ModuleList(Block(cfg, make_moe) for _ in range(cfg.layers))
         self.ln_f = nn.LayerNorm(cfg.d_model)
         self.apply(self._init)
 
@@ -259,12 +260,12 @@ def load_model(path: Path) -> tuple[TinyMoE, dict]:
     return model, ck
 
 
-def train(args, corpus: Corpus, work: Path) -> dict:
+def train(args, corpus: Corpus, work: Path, make_moe=None) -> dict:
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     cfg = ModelConfig(context=args.context, d_model=args.d_model, layers=args.layers, experts=args.experts,
                       top_k=args.top_k, expert_hidden=args.expert_hidden, heads=args.heads)
-    model = TinyMoE(cfg)
+    model = TinyMoE(cfg, make_moe)
     nparams = sum(p.numel() for p in model.parameters())
     active = nparams - (cfg.experts - cfg.top_k) * sum(p.numel() for p in model.blocks[0].moe.experts[0].parameters()) * cfg.layers
     print(f"model: d_model {cfg.d_model}, {cfg.layers} layers, {cfg.heads} heads, {cfg.experts} experts "
@@ -518,7 +519,8 @@ def wait_for_library(timeout: float) -> None:
         time.sleep(20)
 
 
-def main() -> None:
+def build_parser() -> argparse.ArgumentParser:
+    """The options, shared with quality.py so that its runs use these very defaults."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     ap.add_argument("--seed", type=int, default=0, help="seed for initialisation, batches and capture shards")
@@ -557,7 +559,11 @@ def main() -> None:
                    help="comma-separated router indexes kept in the committed traces; 'auto' = the layer whose "
                         "trained routing is most imbalanced (all routers are captured into --work-dir first)")
     g.add_argument("--library-timeout", type=float, default=3600, help="seconds to wait for rectify_capture")
-    args = ap.parse_args()
+    return ap
+
+
+def main() -> None:
+    args = build_parser().parse_args()
 
     t_all = time.perf_counter()
     torch.set_num_threads(args.threads)
