@@ -81,19 +81,20 @@ struct JSONTests {
         #expect(Self.parseError(#"{"x": {"k": 1, "k": 1}}"#)?.message == "duplicate key \"k\"")
     }
 
-    @Test("escapes decode", arguments: [
+    @Test("escapes decode", arguments: ([
         (#""\"""#, "\""), (#""\\""#, "\\"), (#""\/""#, "/"), (#""\b\f\n\r\t""#, "\u{08}\u{0C}\n\r\t"),
         (#""\u0041\u00e9\u4e2d""#, "Aé中"), (#""\ud83d\ude00""#, "😀"), (#""\u0000""#, "\u{0}"),
         ("\"raw é 中 😀\"", "raw é 中 😀"),
-    ])
-    func escapes(text: String, expected: String) throws {
-        #expect(try JSONParser.parse(text) == .string(expected))
+    ] as [(String, String)]).map { (JSONFixture($0.0), JSONFixture($0.1)) })
+    func escapes(text: JSONFixture, expected: JSONFixture) throws {
+        #expect(try JSONParser.parse(text.text) == .string(expected.text))
     }
 
     @Test("bad strings are refused", arguments: [
         #""\x""#, #""\u12""#, #""\u12G4""#, #""\ud83d""#, #""\ud83d\u0041""#, "\"abc", "\"a\nb\"", "\"\u{01}\"", #""\"#,
-    ])
-    func badStrings(text: String) {
+    ].map(JSONFixture.init))
+    func badStrings(text fixture: JSONFixture) {
+        let text = fixture.text
         #expect(Self.parseError(text) != nil, "\(text.debugDescription) should not parse")
     }
 
@@ -107,7 +108,7 @@ struct JSONTests {
         #expect(foundation == [text])
     }
 
-    @Test("errors give the line and column of the problem", arguments: [
+    @Test("errors give the line and column of the problem", arguments: ([
         ("", 1, 1, "unexpected end of input"),
         ("{", 1, 2, "expected a quoted key"),
         ("{\"a\" 1}", 1, 6, "expected ':' after key \"a\""),
@@ -119,9 +120,9 @@ struct JSONTests {
         ("[1]\n x", 2, 2, "unexpected text after the JSON value"),
         ("\n\n  \"abc", 3, 7, "unterminated string"),
         ("[01]", 1, 4, "leading zero in a number"),
-    ])
-    func positions(text: String, line: Int, column: Int, message: String) throws {
-        let error = try #require(Self.parseError(text))
+    ] as [(String, Int, Int, String)]).map { (JSONFixture($0.0), $0.1, $0.2, $0.3) })
+    func positions(text: JSONFixture, line: Int, column: Int, message: String) throws {
+        let error = try #require(Self.parseError(text.text))
         #expect(error.message == message)
         #expect(error.line == line && error.column == column, "\(error)")
         #expect(error.description == "line \(line), column \(column): \(message)")
@@ -167,4 +168,12 @@ struct JSONTests {
         }
         """)
     }
+}
+
+/// A JSON text as a test argument, named by its escaped form: fixtures with newlines would
+/// otherwise print as stray lines in the test log.
+struct JSONFixture: Sendable, CustomTestStringConvertible {
+    let text: String
+    init(_ text: String) { self.text = text }
+    var testDescription: String { text.debugDescription }
 }
