@@ -32,7 +32,7 @@ struct CommandLineFuzzTests {
 
     @Test("400 mutated run command lines: parsed or exit 2 with one clean line")
     func arguments() {
-        var generator = SeededGenerator(state: 12)
+        var generator = RandomStream(seed: 12)
         var valid = 0
         for index in 0..<400 {
             let head = Self.heads[index % Self.heads.count]
@@ -53,7 +53,7 @@ struct CommandLineFuzzTests {
 
     @Test("400 mutated preset files: read or one clean error line")
     func presets() {
-        var generator = SeededGenerator(state: 2024)
+        var generator = RandomStream(seed: 2024)
         var valid = 0
         for index in 0..<400 {
             let text = FuzzMutations.json(Self.presetText, using: &generator)
@@ -70,7 +70,7 @@ struct CommandLineFuzzTests {
 
     @Test("6 valid cases and 40 mutations through the binary: exit 0 with nothing on stderr, or exit 2 with one clean line")
     func binary() throws {
-        var generator = SeededGenerator(state: 7)
+        var generator = RandomStream(seed: 7)
         let folder = try ScratchFolder()
         defer { folder.remove() }
         // The unmutated command lines and preset first: they must succeed.

@@ -1,17 +1,5 @@
 import Foundation
-
-/// SplitMix64: a seeded generator, so a fuzz run makes the same cases every time.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import RectifyEngine
 
 /// Random damage to valid command lines and preset files: what a typo, a bad script, a truncated
 /// copy or a hostile file does to them.
@@ -21,7 +9,7 @@ enum FuzzMutations {
     static let controls = ["\u{1B}]0;title\u{07}", "\u{1B}[2J", "\u{9B}31m", "\u{7F}", "\n", "\t", "\r", "\u{0}", "\u{85}", "\u{1B}"]
 
     /// `base` with one to three random changes.
-    static func arguments(_ base: [String], using g: inout SeededGenerator) -> [String] {
+    static func arguments(_ base: [String], using g: inout RandomStream) -> [String] {
         var args = base
         for _ in 0..<Int.random(in: 1...3, using: &g) {
             let i = args.isEmpty ? 0 : Int.random(in: 0..<args.count, using: &g)
@@ -55,7 +43,7 @@ enum FuzzMutations {
     }
 
     /// `base` (JSON text) with one to three random changes.
-    static func json(_ base: String, using g: inout SeededGenerator) -> String {
+    static func json(_ base: String, using g: inout RandomStream) -> String {
         var bytes = Array(base.utf8)
         for _ in 0..<Int.random(in: 1...3, using: &g) {
             let at = Int.random(in: 0...bytes.count, using: &g)

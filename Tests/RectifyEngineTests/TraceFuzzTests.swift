@@ -7,24 +7,12 @@ import Testing
 /// thrown error or a valid parse, never a trap. A fixed number of cases, so the time is bounded.
 @Suite("Trace and capture readers: fuzzed inputs")
 struct TraceFuzzTests {
-    /// SplitMix64: a small, fixed generator so every run tries the same cases.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let hugeNumbers = ["4611686018427387904", "9223372036854775807", "9223372036854775808", "-1", "0",
                               "99999999999999999999999999", "1e308", "-0", "65536", "4097", "1.5"]
     static let wrongTypes = ["\"x\"", "[]", "{}", "null", "true", "[1, 2]", "\"\"", "(1,)", "None", "'<f4'"]
 
     /// One mutation of `bytes`: truncation, byte flips, a number made huge, or a value of the wrong type.
-    static func mutate(_ bytes: [UInt8], _ random: inout Generator) -> [UInt8] {
+    static func mutate(_ bytes: [UInt8], _ random: inout RandomStream) -> [UInt8] {
         var out = bytes
         switch Int.random(in: 0..<5, using: &random) {
         case 0:
@@ -58,7 +46,7 @@ struct TraceFuzzTests {
 
     @Test("mutated .npy files are clean errors or valid arrays, in memory and through the trace reader")
     func npyMutations() throws {
-        var random = Generator(state: 12)
+        var random = RandomStream(seed: 12)
         let directory = try TraceTemporaryDirectory()
         defer { directory.remove() }
         var errors = 0, parsed = 0
@@ -89,7 +77,7 @@ struct TraceFuzzTests {
 
     @Test("mutated sidecars are clean errors or valid sidecars, and valid ones assemble into steps")
     func sidecarMutations() throws {
-        var random = Generator(state: 34)
+        var random = RandomStream(seed: 34)
         let directory = try TraceTemporaryDirectory()
         defer { directory.remove() }
         let fields = CaptureFixture.sidecar(step: 3, rank: 1, worldSize: 2, tokens: 2, experts: 4)
