@@ -6,15 +6,6 @@ import Testing
 /// where they were hit, and errors echo no more than a short, printable excerpt of the document.
 @Suite("JSON: linear time, limits and short errors")
 struct JSONLimitTests {
-    static func parseError(_ text: String) -> JSONParseError? {
-        do {
-            _ = try JSONParser.parse(text)
-            return nil
-        } catch {
-            return error
-        }
-    }
-
     /// `{"key0": 0,` one member a line `"keyN": N}`.
     static func object(keys: Int, extra: String = "") -> String {
         var bytes: [UInt8] = [UInt8(ascii: "{")]
@@ -44,7 +35,7 @@ struct JSONLimitTests {
 
     @Test("a duplicate key after 200,000 others is still refused, naming the key and its line")
     func duplicateAmongMany() throws {
-        let error = try #require(Self.parseError(Self.object(keys: 200_000, extra: ",\n\"key123\": 1")))
+        let error = try #require(JSONTests.parseError(Self.object(keys: 200_000, extra: ",\n\"key123\": 1")))
         #expect(error.message == "duplicate key \"key123\"")
         #expect(error.line == 200_001)
     }
@@ -52,24 +43,24 @@ struct JSONLimitTests {
     @Test("nesting: 64 levels parse, 65 name the nesting limit and where")
     func depth() throws {
         _ = try JSONParser.parse(String(repeating: "[", count: 64) + "1" + String(repeating: "]", count: 64))
-        let error = try #require(Self.parseError(String(repeating: "[", count: 65) + String(repeating: "]", count: 65)))
+        let error = try #require(JSONTests.parseError(String(repeating: "[", count: 65) + String(repeating: "]", count: 65)))
         #expect(error.message.contains("nesting limit") && error.message.contains("64"), "\(error)")
         #expect(error.line == 1 && error.column == 65, "\(error)")
-        let objects = try #require(Self.parseError("{\"a\":\n" + String(repeating: "{\"a\":", count: 70)))
+        let objects = try #require(JSONTests.parseError("{\"a\":\n" + String(repeating: "{\"a\":", count: 70)))
         #expect(objects.message.contains("nesting limit"), "\(objects)")
         #expect(objects.line == 2 && objects.column == 5 * 63 + 1, "\(objects)")
     }
 
     @Test("a document over 16 MiB names the size limit and where")
     func documentSize() throws {
-        let error = try #require(Self.parseError(String(repeating: " ", count: 16 << 20) + "1"))
+        let error = try #require(JSONTests.parseError(String(repeating: " ", count: 16 << 20) + "1"))
         #expect(error.message.contains("document size limit") && error.message.contains(String(16 << 20)), "\(error)")
         #expect(error.line == 1 && error.column == (16 << 20) + 1, "\(error)")
     }
 
     @Test("a number of 10,000 digits names the number length limit and where it starts")
     func numberLength() throws {
-        let error = try #require(Self.parseError("{\"gpus\":\n  " + String(repeating: "7", count: 10_000) + "}"))
+        let error = try #require(JSONTests.parseError("{\"gpus\":\n  " + String(repeating: "7", count: 10_000) + "}"))
         #expect(error.message.contains("number length limit"), "\(error)")
         #expect(error.line == 2 && error.column == 3, "\(error)")
         #expect(error.message.count < 100, "\(error)")
@@ -79,7 +70,7 @@ struct JSONLimitTests {
     func stringLength() throws {
         for prefix in ["", "\\n"] {
             let text = "[1,\n \"" + prefix + String(repeating: "a", count: 1 << 20) + "\"]"
-            let error = try #require(Self.parseError(text))
+            let error = try #require(JSONTests.parseError(text))
             #expect(error.message.contains("string length limit"), "\(error)")
             #expect(error.line == 2 && error.column == 2, "\(error)")
             #expect(error.message.count < 100, "\(error)")
@@ -91,14 +82,14 @@ struct JSONLimitTests {
     @Test("errors echo at most a short excerpt of a key, with no control characters")
     func shortErrors() throws {
         let long = String(repeating: "k", count: 5_000)
-        let duplicate = try #require(Self.parseError("{\"\(long)\": 1, \"\(long)\": 2}"))
+        let duplicate = try #require(JSONTests.parseError("{\"\(long)\": 1, \"\(long)\": 2}"))
         #expect(duplicate.message.hasPrefix("duplicate key \"kkkk"), "\(duplicate)")
         #expect(duplicate.message.count < 80, "\(duplicate.message.count) characters")
-        let colon = try #require(Self.parseError("{\"\(long)\" 1}"))
+        let colon = try #require(JSONTests.parseError("{\"\(long)\" 1}"))
         #expect(colon.message.count < 80, "\(colon.message.count) characters")
-        let escaped = try #require(Self.parseError(#"{"a\u001b]0;pwned\u0007": 1, "a\u001b]0;pwned\u0007": 2}"#))
+        let escaped = try #require(JSONTests.parseError(#"{"a\u001b]0;pwned\u0007": 1, "a\u001b]0;pwned\u0007": 2}"#))
         #expect(!Self.hasControlCharacters(escaped.message), "\(escaped.message.debugDescription)")
-        let badEscape = try #require(Self.parseError("\"\\\u{1B}\""))
+        let badEscape = try #require(JSONTests.parseError("\"\\\u{1B}\""))
         #expect(!Self.hasControlCharacters(badEscape.message), "\(badEscape.message.debugDescription)")
     }
 
