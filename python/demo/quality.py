@@ -188,6 +188,24 @@ def cmd_sweep(a, corpus, evals) -> dict:
     return res
 
 
+def cmd_balance(a, evals) -> None:
+    """Each trained top-1 run's router balance: the share of assignments vanilla top-1 routing at
+    cf 1.0 drops (all layers, the first 4 held-out batches), stored as ``routerDropRateCf1``."""
+    for path in sorted((a.out / "runs").glob("top1-*.json")):
+        ck_path = a.out / "runs" / path.stem / "trained.pt"
+        if not ck_path.exists():
+            continue
+        ck = torch.load(ck_path, weights_only=False)
+        model = tt.TinyMoE(tt.ModelConfig(**ck["config"]), moe_factory(1, 1.0, "vanilla"))
+        model.load_state_dict(ck["state"])
+        with RoutingTally(model) as tally:
+            tt.bits_per_byte(model, evals[:4])
+        run = json.loads(path.read_text())
+        run["routerDropRateCf1"] = tally.rates()["dropRate"]
+        path.write_text(json.dumps(run, indent=2))
+        print(f"{path.stem}: vanilla top-1 cf 1.0 drops {run['routerDropRateCf1']:.4f}", flush=True)
+
+
 def layer0_logits(model: tt.TinyMoE, batches: list[torch.Tensor]) -> np.ndarray:
     """The first router's logits for each batch, batch-major tokens, like the capture hook."""
     seen = []
@@ -257,6 +275,8 @@ def summarize(runs: list[dict]) -> list[dict]:
                     summary.append({"scheme": mode, "topK": top_k, "capacityFactor": 1.0, "gate": gate, "steps": steps,
                                     **spread([r["bitsPerByte"] for r in sel]),
                                     "seeds": sorted(r["seed"] for r in sel)})
+                    if all("routerDropRateCf1" in r for r in sel):
+                        summary[-1]["routerDropRateCf1Mean"] = float(np.mean([r["routerDropRateCf1"] for r in sel]))
     return summary
 
 
@@ -346,7 +366,7 @@ def print_tables(summary: list[dict], runs: list[dict], sweeps: dict) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("command", nargs="?", choices=["train", "sweep", "check-trace", "report", "all"], default="all")
+    ap.add_argument("command", nargs="?", choices=["train", "sweep", "check-trace", "balance", "report", "all"], default="all")
     ap.add_argument("--smoke", action="store_true", help="tiny model, few steps, into --out (CI-sized)")
     ap.add_argument("--out", type=Path, default=None,
                     help="scratch folder (default /tmp/quality-py/quality; a new temporary folder with --smoke)")
@@ -403,6 +423,8 @@ def main(argv: list[str] | None = None) -> None:
         cmd_sweep(a, corpus, evals[:a.sweep_batches])
     if a.command == "check-trace":
         cmd_check_trace(a)
+    if a.command == "balance":
+        cmd_balance(a, evals)
     if a.command in ("report", "all"):
         cmd_report(a)
 
