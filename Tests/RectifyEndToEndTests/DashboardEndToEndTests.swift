@@ -263,8 +263,10 @@ struct DashboardTmuxTests {
         try await tmux.type("r")
         try await wait(tmux, "the reset notice") { ($0.statusLine ?? "").contains("statistics reset") }
         try await tmux.sendKeys("C-l")
-        let redrawn = try await wait(tmux, "the notice cleared by the next key") {
+        // A capture can land while the redraw is half written: wait for the whole frame (footer last).
+        let redrawn = try await wait(tmux, "the notice cleared and the frame redrawn whole") {
             $0.hasHeader && !($0.statusLine ?? "").contains("statistics reset")
+                && ($0.lines.last { !$0.isEmpty } ?? "").hasSuffix("q quit")
         }
         #expect(redrawn.text.contains("[GPU 0]") && redrawn.text.contains("totals"), "\(redrawn.text)")
         #expect((redrawn.lines.last { !$0.isEmpty } ?? "").hasSuffix("q quit"), "\(redrawn.text)")
