@@ -30,7 +30,10 @@ from test_rectify_replay import rectify_binary
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TRACE = os.path.join(REPO, "Presets", "traces", "tinymoe-trained")
 # Figures the engine reports that a routing layer has no counterpart for (cost model, fidelity).
-NOT_ROUTING = {"step", "outputError", "stepTime", "usefulTokensPerSecond"}
+# Figures the engine reports that the layer does not: the step index, the cost model and the
+# layer-distortion proxy, and the router-side gate-mass figures (not computed by RectifyMoE).
+NOT_ROUTING = {"step", "outputError", "stepTime", "usefulTokensPerSecond",
+               "intendedGateMass", "substituteGateMass", "meanIRRank", "meanFRRank"}
 
 
 def identity_layer(experts: int, top_k: int, groups: int, **kw) -> RectifyMoE:
