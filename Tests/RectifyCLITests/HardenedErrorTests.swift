@@ -7,14 +7,6 @@ import Testing
 /// value, and never carry a control character to the terminal.
 @Suite("Usage errors: suggestions, excerpts, no control characters")
 struct HardenedErrorTests {
-    static func runError(_ arguments: [String]) -> CLIError? {
-        cliError { () throws(CLIError) -> String in try RunCommand.run(arguments) }
-    }
-
-    static func hasControlCharacters(_ text: String) -> Bool {
-        text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
-    }
-
     @Test("close misspellings get a suggestion", arguments: [
         (["--step", "5"], "unknown option --step (did you mean --steps?)"),
         (["--capacity-facter", "1"], "unknown option --capacity-facter (did you mean --capacity-factor?)"),
@@ -26,7 +18,7 @@ struct HardenedErrorTests {
         (["--preset", "mixtral"], "invalid preset mixtral (did you mean mixtral-top2?)"),
     ])
     func suggestions(arguments: [String], fragment: String) throws {
-        let error = try #require(Self.runError(arguments))
+        let error = try #require(UsageErrorTests.runError(arguments))
         #expect(error.exitStatus == 2)
         #expect(error.message.contains(fragment), "\(error.message)")
     }
@@ -35,7 +27,7 @@ struct HardenedErrorTests {
         ["--bogus"], ["--x"], ["--format", "xml"], ["--mode", "turbo"], ["--drop-policy", "fifo"], ["--preset", "nope"],
     ])
     func noSuggestion(arguments: [String]) throws {
-        let error = try #require(Self.runError(arguments))
+        let error = try #require(UsageErrorTests.runError(arguments))
         #expect(!error.message.contains("did you mean"), "\(error.message)")
     }
 
@@ -62,7 +54,7 @@ struct HardenedErrorTests {
         [String(repeating: "x", count: 10_000_000)],
     ])
     func longValues(arguments: [String]) throws {
-        let error = try #require(Self.runError(arguments))
+        let error = try #require(UsageErrorTests.runError(arguments))
         #expect(error.exitStatus == 2)
         #expect(error.message.count < 400, "\(error.message.prefix(120))... is \(error.message.count) characters")
     }
@@ -83,9 +75,9 @@ struct HardenedErrorTests {
         ["--trace", "/nonexistent/" + evil], [evil], ["--layer", evil],
     ])
     func controlCharacters(arguments: [String]) throws {
-        let error = try #require(Self.runError(arguments))
+        let error = try #require(UsageErrorTests.runError(arguments))
         #expect(error.exitStatus == 2)
-        #expect(!Self.hasControlCharacters(error.message), "\(error.message.debugDescription)")
+        #expect(!CommandLineFuzzTests.hasControlCharacters(error.message), "\(error.message.debugDescription)")
     }
 
     @Test("validate prints a file name with control characters harmlessly")
@@ -95,11 +87,11 @@ struct HardenedErrorTests {
         let good = try String(contentsOfFile: PresetsCommandTests.presetsFolder + "/default.json", encoding: .utf8)
         let path = try folder.write("odd\u{1B}[2Jname.json", Array(good.utf8))
         let output = try PresetsCommand.validate([path])
-        #expect(!Self.hasControlCharacters(output.replacingOccurrences(of: "\n", with: "")), "\(output.debugDescription)")
+        #expect(!CommandLineFuzzTests.hasControlCharacters(output.replacingOccurrences(of: "\n", with: "")), "\(output.debugDescription)")
         #expect(output.hasSuffix(": ok\n"))
         let bad = try folder.write("bad\u{1B}]0;x\u{07}.json", Array("{\"description\": \"\u{1B}\"}".utf8))
         let error = try #require(cliError { () throws(CLIError) -> String in try PresetsCommand.validate([bad]) })
         #expect(error.exitStatus == 2)
-        #expect(!Self.hasControlCharacters(error.message), "\(error.message.debugDescription)")
+        #expect(!CommandLineFuzzTests.hasControlCharacters(error.message), "\(error.message.debugDescription)")
     }
 }

@@ -7,6 +7,17 @@ import Testing
 /// anything is sized by it, and a sidecar that cannot be read says why.
 @Suite("Capture: sidecar bounds and read failures")
 struct CaptureSidecarHardeningTests {
+    /// A one-rank capture with step 0 written, and a follower that has routed it.
+    static func followerPastFirstStep(_ fixture: CaptureFixture) throws -> FollowSource? {
+        try fixture.writeStep(0, ranks: [CaptureFixture.logits(step: 0, rank: 0, tokens: 2, experts: 4)], experts: 4, writtenAt: 100)
+        guard case .ready(let source) = FollowSource.open(path: fixture.path, layer: nil) else {
+            Issue.record("the capture should be ready")
+            return nil
+        }
+        _ = try source.nextBatch()
+        return source
+    }
+
     /// A valid capture sidecar's text with `key` set to `value` (JSON text).
     static func sidecarText(_ key: String, _ value: String) -> String {
         var fields = CaptureFixture.sidecar(step: 0, rank: 0, worldSize: 1, tokens: 2, experts: 4)
@@ -95,12 +106,7 @@ struct CaptureSidecarHardeningTests {
     func hugeWorldSizeFollowed() throws {
         let fixture = try CaptureFixture()
         defer { fixture.remove() }
-        try fixture.writeStep(0, ranks: [CaptureFixture.logits(step: 0, rank: 0, tokens: 2, experts: 4)], experts: 4, writtenAt: 100)
-        guard case .ready(let source) = FollowSource.open(path: fixture.path, layer: nil) else {
-            Issue.record("the capture should be ready")
-            return
-        }
-        _ = try source.nextBatch()
+        guard let source = try Self.followerPastFirstStep(fixture) else { return }
         var sidecar = CaptureFixture.sidecar(step: 1, rank: 0, worldSize: 1, tokens: 2, experts: 4, writtenAt: 101)
         sidecar["worldSize"] = 4_611_686_018_427_387_904
         try fixture.writeShard([Float](repeating: 0, count: 8), experts: 4, sidecar: sidecar)
@@ -116,12 +122,7 @@ struct CaptureSidecarHardeningTests {
     func trailingBytesFollowed() throws {
         let fixture = try CaptureFixture()
         defer { fixture.remove() }
-        try fixture.writeStep(0, ranks: [CaptureFixture.logits(step: 0, rank: 0, tokens: 2, experts: 4)], experts: 4, writtenAt: 100)
-        guard case .ready(let source) = FollowSource.open(path: fixture.path, layer: nil) else {
-            Issue.record("the capture should be ready")
-            return
-        }
-        _ = try source.nextBatch()
+        guard let source = try Self.followerPastFirstStep(fixture) else { return }
         try fixture.writeStep(1, ranks: [CaptureFixture.logits(step: 1, rank: 0, tokens: 2, experts: 4)], experts: 4, writtenAt: 101)
         let npy = fixture.folder(layer: 0) + "/step-00000001.rank-00000.npy"
         let handle = try #require(FileHandle(forWritingAtPath: npy))

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Typed access to a JSON object's members for the readers of preset, cost-profile and quality
 /// files: every error names the key (with its prefix) and what is allowed.
 struct JSONFields {
@@ -28,8 +30,14 @@ struct JSONFields {
         return members
     }
 
-    /// A file's text, or an error naming it.
+    /// A file's text, or an error naming it. A file over the JSON size limit is refused before
+    /// it is read: the parser's own limit would only apply after the read.
     static func read(file path: String) throws(ConfigError) -> String {
+        let limit = JSONLimits.standard.maxBytes
+        if let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue, size > limit {
+            throw ConfigError(key: "file", value: path, allowed: "", source: path,
+                              message: "file of \(size) bytes, longer than \(limit) bytes (the document size limit)")
+        }
         do {
             return try String(contentsOfFile: path, encoding: .utf8)
         } catch {

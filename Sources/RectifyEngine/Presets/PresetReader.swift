@@ -12,18 +12,7 @@ public enum PresetReader {
 
     /// Reads a preset file; its name is the file name without `.json`.
     public static func read(file path: String) throws(ConfigError) -> Preset {
-        // Refuse a huge file before reading it: the parser's own size limit would come after the read.
-        let limit = JSONLimits.standard.maxBytes
-        if let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue, size > limit {
-            throw ConfigError(key: "file", value: path, allowed: "", source: path,
-                              message: "file of \(size) bytes, longer than \(limit) bytes (the document size limit)")
-        }
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ConfigError(key: "file", value: path, allowed: "a readable UTF-8 JSON file", source: path)
-        }
+        let text = try JSONFields.read(file: path)
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return try parse(text, name: name, source: path, folder: folder)
