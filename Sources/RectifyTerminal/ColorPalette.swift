@@ -1,5 +1,5 @@
 import CNcursesw
-import RectifyDashboard
+import TerminalCanvas
 
 /// Colour pairs for the `CellColor` palette, allocated the first time a combination is drawn.
 struct ColorPalette {

@@ -1,5 +1,5 @@
 import CNcursesw
-import RectifyDashboard
+import TerminalCanvas
 
 extension CursesScreen {
     /// Draws a whole frame: erase, every cell in runs of equal style, refresh. ncurses compares

@@ -1,5 +1,5 @@
 import CNcursesw
-import RectifyDashboard
+import TerminalCanvas
 
 /// What one wait for input produced.
 enum CursesInput: Equatable {

@@ -1,4 +1,4 @@
-import RectifyDashboard
+import TerminalCanvas
 
 /// A tiny full-screen program that proves the runner: a border, the terminal size, a frame counter
 /// and the last key. `q` quits. Wired to the hidden `rectify terminal-demo` command and used by the

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import RectifyDashboard
+import TerminalCanvas
 
 /// The runner's loop: tick, draw a frame at the terminal's size, wait for keys until the next frame
 /// is due. A key or a resize draws at once; keys already queued are handled before that frame.

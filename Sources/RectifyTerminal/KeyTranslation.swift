@@ -1,5 +1,5 @@
 import CNcursesw
-import RectifyDashboard
+import TerminalCanvas
 
 /// Maps what `wget_wch` returns to `KeyEvent`s.
 enum KeyTranslation {

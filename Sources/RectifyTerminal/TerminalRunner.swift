@@ -3,8 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import RectifyDashboard
 import Synchronization
+import TerminalCanvas
 
 /// A terminal that passed the preflight, with the tier the program should draw in.
 public struct PreparedTerminal: Sendable, Hashable {

@@ -1,5 +1,6 @@
 import Testing
 @testable import RectifyDashboard
+import TerminalCanvas
 
 /// One expert's bar drawn alone: segment lengths, the capacity marker, clipping, number columns.
 @Suite struct BarRowTests {

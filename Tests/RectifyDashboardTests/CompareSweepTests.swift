@@ -1,6 +1,7 @@
 import Testing
 import RectifyEngine
 @testable import RectifyDashboard
+import TerminalCanvas
 
 /// Issue 4 in the dashboard: the compare view's baselines, cost and output error, and the `w`
 /// capacity-factor sweep overlay; the engine wiring is driven by hand with `pump()`.

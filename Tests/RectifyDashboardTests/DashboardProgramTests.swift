@@ -1,6 +1,7 @@
 import Testing
 import RectifyEngine
 @testable import RectifyDashboard
+import TerminalCanvas
 
 /// The program as the terminal runner sees it, with an engine pumped by hand.
 @Suite struct DashboardProgramTests {

@@ -1,6 +1,7 @@
 import Testing
 import RectifyEngine
 @testable import RectifyDashboard
+import TerminalCanvas
 
 /// Every key binding's effect on the state and the commands it sends.
 @Suite struct DashboardUpdateTests {

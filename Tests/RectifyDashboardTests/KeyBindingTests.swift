@@ -1,6 +1,7 @@
 import Testing
 import RectifyEngine
 @testable import RectifyDashboard
+import TerminalCanvas
 
 /// The binding table, the help overlay and the footer agree with each other and with `update`.
 @Suite struct KeyBindingTests {

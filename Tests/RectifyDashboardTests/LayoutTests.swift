@@ -1,6 +1,7 @@
 import Testing
 import RectifyEngine
 @testable import RectifyDashboard
+import TerminalCanvas
 
 /// Layouts from tiny terminals to 300x100: every rectangle inside the screen, none overlapping.
 @Suite struct LayoutTests {

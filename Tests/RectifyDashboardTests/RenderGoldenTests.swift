@@ -1,6 +1,7 @@
 import Testing
 import RectifyEngine
 @testable import RectifyDashboard
+import TerminalCanvas
 
 /// Whole frames of the spec's worked example (one step, IR+FR shown) at the minimum size, in each
 /// glyph and colour tier, compared line by line; the grid starts full of `~` so unpainted cells show.

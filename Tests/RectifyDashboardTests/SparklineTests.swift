@@ -1,5 +1,6 @@
 import Testing
 @testable import RectifyDashboard
+import TerminalCanvas
 
 /// Sparklines in the braille, block and ASCII tiers, one and two rows high.
 @Suite struct SparklineTests {

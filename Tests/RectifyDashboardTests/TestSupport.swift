@@ -1,6 +1,7 @@
 import RectifyEngine
 import Synchronization
 @testable import RectifyDashboard
+import TerminalCanvas
 
 /// Small deterministic presets, engines and frames for the dashboard tests.
 enum Fixtures {

@@ -1,6 +1,7 @@
 import Testing
 import RectifyEngine
 @testable import RectifyDashboard
+import TerminalCanvas
 
 /// Compact, zoom, compare, help and too-small screens as drawn.
 @Suite struct ViewRenderTests {

@@ -1,3 +1,5 @@
+import TerminalCanvas
+
 /// How the GPU panels share the body: full bar panels when every GPU fits, else compact rows.
 public enum PanelArrangement: Equatable, Sendable {
     /// One rectangle per GPU, in GPU order: a title row, one bar per expert, a totals row.

@@ -1,3 +1,5 @@
+import TerminalCanvas
+
 /// Where the fixed parts of each screen go, for a terminal of a given size. Pure arithmetic.
 public enum ScreenLayout {
     /// Below this the dashboard shows "terminal too small" instead.

@@ -1,4 +1,5 @@
 import RectifyEngine
+import TerminalCanvas
 
 /// The dashboard as a `TerminalProgram`: bubbletea's model, update and view around a `LiveEngine`.
 ///

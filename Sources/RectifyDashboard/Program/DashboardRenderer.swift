@@ -1,4 +1,5 @@
 import RectifyEngine
+import TerminalCanvas
 
 /// Draws a whole frame from the screen state and the latest engine snapshot: the view function.
 ///

@@ -1,4 +1,5 @@
 import RectifyEngine
+import TerminalCanvas
 
 extension DashboardState {
     /// The pure update step: the next state and what the engine must be told.

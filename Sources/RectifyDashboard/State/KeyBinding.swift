@@ -1,3 +1,5 @@
+import TerminalCanvas
+
 /// One line of the help overlay: the keys, what they do, and the footer hint if any.
 ///
 /// The table of bindings is the only place keys are defined: `update` looks keys up in it, the

@@ -1,4 +1,5 @@
 import RectifyEngine
+import TerminalCanvas
 
 /// Every key the dashboard knows, in the order the help overlay lists them.
 public enum KeyBindings {

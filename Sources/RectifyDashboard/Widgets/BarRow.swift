@@ -1,3 +1,5 @@
+import TerminalCanvas
+
 /// One expert's bar: kept and FR-filled tokens inside capacity, the capacity marker, then IR work
 /// and overflow demand beyond it; the load and, when there is room, overflow and padding counts.
 ///

@@ -1,3 +1,5 @@
+import TerminalCanvas
+
 /// The compact view: one entry per GPU with one cell per expert, glyphed and coloured by how full
 /// its buffer is (overflow marked), and a summary of the GPU's totals.
 enum CompactGrid {

@@ -1,4 +1,5 @@
 import RectifyEngine
+import TerminalCanvas
 
 /// All four modes side by side on the same batches: the latest step and the run so far, then
 /// both sparklines on one scale across the modes so their heights compare directly.

@@ -1,3 +1,5 @@
+import TerminalCanvas
+
 /// One row of key hints from the binding table: as many as fit, `? help` and `q quit` always.
 enum Footer {
     struct Hint: Equatable {

@@ -1,3 +1,5 @@
+import TerminalCanvas
+
 /// One GPU: a title row (with the number column headings), one bar per expert it holds, and a
 /// totals row (overflow, padding, IR work, FR fills, load).
 enum GPUPanel {

@@ -1,5 +1,6 @@
 import Foundation
 import RectifyEngine
+import TerminalCanvas
 
 /// Two rows: the requested settings (shown at once, marked `*` until the engine applies them at
 /// its next batch), then the engine's step, state, rate and the latest message.

@@ -1,3 +1,5 @@
+import TerminalCanvas
+
 /// A framed box over the screen listing every key binding by group, then the colour and glyph legend.
 enum HelpOverlay {
     static let keyColumn = 12

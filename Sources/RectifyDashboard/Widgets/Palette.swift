@@ -1,3 +1,5 @@
+import TerminalCanvas
+
 /// The styles widgets draw with; colours only when the display tier has them.
 struct Palette {
     let color: Bool

@@ -1,4 +1,5 @@
 import RectifyEngine
+import TerminalCanvas
 
 /// The compare view's table of all six schemes on the latest step: the four modes and the two
 /// baselines, with the cost model's step time and useful throughput, measured quality where the

@@ -1,3 +1,5 @@
+import TerminalCanvas
+
 /// A history drawn as a sparkline, newest point at the right edge, one or more rows high.
 enum Sparkline {
     /// Top of the vertical scale: the smallest of these fractions that holds every visible point.

@@ -1,4 +1,5 @@
 import RectifyEngine
+import TerminalCanvas
 
 /// The main screen's histories: lost drops % and padding %, for the selected mode and its
 /// baseline (vanilla; IR+FR when vanilla itself is selected), two series sharing one scale.

@@ -1,4 +1,5 @@
 import RectifyEngine
+import TerminalCanvas
 
 /// The `w` overlay: a capacity-factor sweep of the current workload as two terminal charts, the
 /// drop rate left after IR and the padding left after FR, one line per mode against capacity factor.

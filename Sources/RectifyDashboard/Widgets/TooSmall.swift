@@ -1,3 +1,5 @@
+import TerminalCanvas
+
 /// Shown instead of the dashboard below the minimum size; `q` still quits.
 enum TooSmall {
     static func message(width: Int, height: Int) -> String {

@@ -1,4 +1,5 @@
 import RectifyEngine
+import TerminalCanvas
 
 /// The run totals of the selected mode beside its baseline on the same batches:
 /// drop rate, drops still lost, padding rate, recovered, filled, covered tokens, cross-GPU, imbalance.

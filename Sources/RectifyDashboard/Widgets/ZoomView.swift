@@ -1,3 +1,5 @@
+import TerminalCanvas
+
 /// One GPU's bars over the whole body, in several columns when its experts do not fit one below the other.
 enum ZoomView {
     static func draw(gpu: Int, data: ExpertData, in body: Rect, into grid: inout CellGrid,
