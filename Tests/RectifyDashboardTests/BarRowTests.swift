@@ -8,7 +8,7 @@ import TerminalCanvas
         var grid = CellGrid(width: width, height: 1, filler: Cell(Fixtures.filler))
         let scale = BarRow.Scale(capacity: values.capacity, peakBeyond: peakBeyond)
         BarRow.drawBar(values, scale: scale, in: Rect(x: 0, y: 0, width: width, height: 1), into: &grid,
-                       glyphs: Glyphs(display), palette: Palette(display))
+                       theme: Theme(display))
         return grid.lines[0]
     }
 
@@ -68,7 +68,7 @@ import TerminalCanvas
         let values = BarRow.Values(kept: 3, filled: 1, irWork: 2, overflow: 12_345, capacity: 8)
         let columns = BarRow.Columns(width: 50, labelWidth: 3)
         BarRow.draw(values, expert: 7, columns: columns, scale: BarRow.Scale(capacity: 8, peakBeyond: 0),
-                    in: Rect(x: 0, y: 0, width: 50, height: 1), into: &grid, glyphs: Glyphs(.plain), palette: Palette(.plain))
+                    in: Rect(x: 0, y: 0, width: 50, height: 1), into: &grid, theme: Theme(.plain))
         #expect(grid.lines[0] == "e7  ########===           |+++!>     6 12.3k     4")
     }
 }

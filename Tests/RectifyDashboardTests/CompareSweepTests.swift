@@ -300,7 +300,7 @@ import TerminalCanvas
                         var alone = CellGrid(width: w, height: h, filler: Cell(Fixtures.filler))
                         let screen = Rect(x: 0, y: 0, width: w, height: h)
                         SweepOverlay.draw(state: state, snapshot: snapshot, in: screen, into: &alone,
-                                          glyphs: Glyphs(display), palette: Palette(display))
+                                          theme: Theme(display))
                         let frame = SweepOverlay.frame(in: screen)
                         for y in 0..<h {
                             for x in 0..<w where !frame.contains(x: x, y: y) {

@@ -116,13 +116,13 @@ import TerminalCanvas
     @Test("the legend draws each sample with the glyph and style the bars use")
     func legendSamples() {
         for display in [DisplayOptions.full, DisplayOptions(unicode: true, color: false), .plain] {
-            let glyphs = Glyphs(display)
-            let palette = Palette(display)
-            #expect(HelpOverlay.legendSample(.kept, glyphs: glyphs, palette: palette).first == Cell(glyphs.kept, style: palette.kept))
-            #expect(HelpOverlay.legendSample(.filled, glyphs: glyphs, palette: palette).first == Cell(glyphs.filled, style: palette.filled))
-            #expect(HelpOverlay.legendSample(.irWork, glyphs: glyphs, palette: palette).first == Cell(glyphs.irWork, style: palette.irWork))
-            #expect(HelpOverlay.legendSample(.overflow, glyphs: glyphs, palette: palette).first == Cell(glyphs.overflow, style: palette.overflow))
-            #expect(HelpOverlay.legendSample(.compactOverflow, glyphs: glyphs, palette: palette).first?.character == glyphs.compactOverflow)
+            let theme = Theme(display)
+            let (glyphs, palette) = (theme.glyphs, theme.palette)
+            #expect(HelpOverlay.legendSample(.kept, theme: theme).first == Cell(glyphs.kept, style: palette.kept))
+            #expect(HelpOverlay.legendSample(.filled, theme: theme).first == Cell(glyphs.filled, style: palette.filled))
+            #expect(HelpOverlay.legendSample(.irWork, theme: theme).first == Cell(glyphs.irWork, style: palette.irWork))
+            #expect(HelpOverlay.legendSample(.overflow, theme: theme).first == Cell(glyphs.overflow, style: palette.overflow))
+            #expect(HelpOverlay.legendSample(.compactOverflow, theme: theme).first?.character == glyphs.compactOverflow)
         }
     }
 

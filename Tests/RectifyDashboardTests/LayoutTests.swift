@@ -94,23 +94,22 @@ import TerminalCanvas
     @Test("each widget paints exactly its own rectangle")
     func widgetsStayInside() {
         let (state, snapshot) = Fixtures.workedScreen(steps: 2, display: .full)
-        let glyphs = Glyphs(state.display)
-        let palette = Palette(state.display)
+        let theme = Theme(state.display)
         let data = ExpertData(snapshot[.irfr], config: snapshot.config)
         let rect = Rect(x: 3, y: 2, width: 40, height: 6)
         let draws: [(String, (inout CellGrid) -> Void)] = [
-            ("header", { Header.draw(state: state, snapshot: snapshot, in: rect, into: &$0, glyphs: glyphs, palette: palette) }),
-            ("footer", { Footer.draw(state: state, in: rect, into: &$0, glyphs: glyphs, palette: palette) }),
-            ("panel", { GPUPanel.draw(gpu: 1, data: data, selected: true, in: rect, into: &$0, glyphs: glyphs, palette: palette) }),
-            ("totals", { TotalsTable.draw(snapshot: snapshot, mode: .ir, in: rect, into: &$0, glyphs: glyphs, palette: palette) }),
+            ("header", { Header.draw(state: state, snapshot: snapshot, in: rect, into: &$0, theme: theme) }),
+            ("footer", { Footer.draw(state: state, in: rect, into: &$0, theme: theme) }),
+            ("panel", { GPUPanel.draw(gpu: 1, data: data, selected: true, in: rect, into: &$0, theme: theme) }),
+            ("totals", { TotalsTable.draw(snapshot: snapshot, mode: .ir, in: rect, into: &$0, theme: theme) }),
             ("sparklines", { SparklinePanel.draw(snapshot: snapshot, mode: .fr, seriesHeight: 3, in: rect, into: &$0,
-                                                 glyphs: glyphs, palette: palette) }),
-            ("zoom", { ZoomView.draw(gpu: 0, data: data, in: rect, into: &$0, glyphs: glyphs, palette: palette) }),
+                                                 theme: theme) }),
+            ("zoom", { ZoomView.draw(gpu: 0, data: data, in: rect, into: &$0, theme: theme) }),
             ("compact", {
                 let arrangement = CompactArrangement.arrange(in: rect, gpus: 2, experts: 4, selectedGPU: 0)
-                CompactGrid.draw(arrangement, data: data, selectedGPU: 0, in: rect, into: &$0, glyphs: glyphs, palette: palette)
+                CompactGrid.draw(arrangement, data: data, selectedGPU: 0, in: rect, into: &$0, theme: theme)
             }),
-            ("too small", { TooSmall.draw(in: rect, into: &$0, palette: palette) }),
+            ("too small", { TooSmall.draw(in: rect, into: &$0, theme: theme) }),
         ]
         for (name, draw) in draws {
             var grid = CellGrid(width: 50, height: 12, filler: Cell(Fixtures.filler))

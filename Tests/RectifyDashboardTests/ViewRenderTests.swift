@@ -20,14 +20,14 @@ import TerminalCanvas
         #expect(CompactGrid.classify(values(3, 0, 0, 0)) == .light)
         #expect(CompactGrid.classify(values(0, 0, 2, 0)) == .light)
         #expect(CompactGrid.classify(values(0, 0, 0, 0)) == .idle)
-        let unicode = Glyphs(.full), ascii = Glyphs(.plain)
-        let palette = Palette(.full)
-        #expect(CompactGrid.cell(values(7, 0, 0, 2), glyphs: unicode, palette: palette) == Cell("▲", style: palette.compactOverflow))
-        #expect(CompactGrid.cell(values(8, 0, 0, 0), glyphs: unicode, palette: palette) == Cell("█", style: palette.compactFull))
-        #expect(CompactGrid.cell(values(4, 0, 0, 0), glyphs: unicode, palette: palette) == Cell("▄", style: palette.compactBusy))
-        #expect(CompactGrid.cell(values(1, 0, 0, 0), glyphs: unicode, palette: palette) == Cell("▁", style: palette.compactLight))
-        #expect(CompactGrid.cell(values(0, 0, 0, 0), glyphs: ascii, palette: Palette(.plain)).character == "_")
-        #expect(CompactGrid.cell(values(7, 0, 0, 2), glyphs: ascii, palette: Palette(.plain)).character == "!")
+        let unicode = Theme(.full), ascii = Theme(.plain)
+        let palette = unicode.palette
+        #expect(CompactGrid.cell(values(7, 0, 0, 2), theme: unicode) == Cell("▲", style: palette.compactOverflow))
+        #expect(CompactGrid.cell(values(8, 0, 0, 0), theme: unicode) == Cell("█", style: palette.compactFull))
+        #expect(CompactGrid.cell(values(4, 0, 0, 0), theme: unicode) == Cell("▄", style: palette.compactBusy))
+        #expect(CompactGrid.cell(values(1, 0, 0, 0), theme: unicode) == Cell("▁", style: palette.compactLight))
+        #expect(CompactGrid.cell(values(0, 0, 0, 0), theme: ascii).character == "_")
+        #expect(CompactGrid.cell(values(7, 0, 0, 2), theme: ascii).character == "!")
     }
 
     @Test("64 GPUs x 256 experts at 120x40: every GPU in the compact view with its summary")
@@ -47,7 +47,7 @@ import TerminalCanvas
         let expected = (0..<4).map { e -> Character in
             let v = BarRow.Values(kept: figures?.expertKept[e] ?? 0, filled: figures?.expertFilled[e] ?? 0,
                                   irWork: figures?.expertIR[e] ?? 0, overflow: figures?.expertDropped[e] ?? 0, capacity: cap)
-            return CompactGrid.cell(v, glyphs: Glyphs(.plain), palette: Palette(.plain)).character
+            return CompactGrid.cell(v, theme: Theme(.plain)).character
         }
         let first = grid.lines[body.y]
         #expect(first.hasPrefix("g0  " + String(expected) + " ovf "))

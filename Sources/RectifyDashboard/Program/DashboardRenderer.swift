@@ -8,40 +8,40 @@ import TerminalCanvas
 public enum DashboardRenderer {
     public static func render(state: DashboardState, snapshot: EngineSnapshot, into grid: inout CellGrid) {
         let screen = Rect(x: 0, y: 0, width: grid.width, height: grid.height)
-        let glyphs = Glyphs(state.display)
-        let palette = Palette(state.display)
+        let theme = Theme(state.display)
         grid.clear(screen)
         guard ScreenLayout.fits(width: grid.width, height: grid.height) else {
-            TooSmall.draw(in: screen, into: &grid, palette: palette)
+            TooSmall.draw(in: screen, into: &grid, theme: theme)
             return
         }
         switch state.view {
         case .main, .zoom:
             let layout = ScreenLayout.main(width: grid.width, height: grid.height)
-            Header.draw(state: state, snapshot: snapshot, in: layout.header, into: &grid, glyphs: glyphs, palette: palette)
-            drawBody(state: state, snapshot: snapshot, in: layout.body, into: &grid, glyphs: glyphs, palette: palette)
-            TotalsTable.draw(snapshot: snapshot, mode: state.mode, in: layout.totals, into: &grid, glyphs: glyphs, palette: palette)
+            Header.draw(state: state, snapshot: snapshot, in: layout.header, into: &grid, theme: theme)
+            drawBody(state: state, snapshot: snapshot, in: layout.body, into: &grid, theme: theme)
+            TotalsTable.draw(snapshot: snapshot, mode: state.mode, in: layout.totals, into: &grid, theme: theme)
             SparklinePanel.draw(snapshot: snapshot, mode: state.mode, seriesHeight: layout.seriesHeight,
-                                in: layout.sparklines, into: &grid, glyphs: glyphs, palette: palette)
-            Footer.draw(state: state, in: layout.footer, into: &grid, glyphs: glyphs, palette: palette)
+                                in: layout.sparklines, into: &grid, theme: theme)
+            Footer.draw(state: state, in: layout.footer, into: &grid, theme: theme)
         case .compare:
             let layout = ScreenLayout.compare(width: grid.width, height: grid.height)
-            Header.draw(state: state, snapshot: snapshot, in: layout.header, into: &grid, glyphs: glyphs, palette: palette)
-            CompareView.draw(state: state, snapshot: snapshot, layout: layout, into: &grid, glyphs: glyphs, palette: palette)
-            SchemesTable.draw(state: state, snapshot: snapshot, in: layout.schemes, into: &grid, glyphs: glyphs, palette: palette)
-            Footer.draw(state: state, in: layout.footer, into: &grid, glyphs: glyphs, palette: palette)
+            Header.draw(state: state, snapshot: snapshot, in: layout.header, into: &grid, theme: theme)
+            CompareView.draw(state: state, snapshot: snapshot, layout: layout, into: &grid, theme: theme)
+            SchemesTable.draw(state: state, snapshot: snapshot, in: layout.schemes, into: &grid, theme: theme)
+            Footer.draw(state: state, in: layout.footer, into: &grid, theme: theme)
         }
         if state.sweepVisible {
-            SweepOverlay.draw(state: state, snapshot: snapshot, in: screen, into: &grid, glyphs: glyphs, palette: palette)
+            SweepOverlay.draw(state: state, snapshot: snapshot, in: screen, into: &grid, theme: theme)
         }
         if state.helpVisible {
-            HelpOverlay.draw(state: state, in: screen, into: &grid, glyphs: glyphs, palette: palette)
+            HelpOverlay.draw(state: state, in: screen, into: &grid, theme: theme)
         }
     }
 
     /// The GPU panels (bars or compact) or the zoomed GPU, for the mode shown.
     static func drawBody(state: DashboardState, snapshot: EngineSnapshot, in body: Rect, into grid: inout CellGrid,
-                         glyphs: Glyphs, palette: Palette) {
+                         theme: Theme) {
+        let palette = theme.palette
         grid.clear(body)
         let config = snapshot.config
         let data = ExpertData(snapshot[state.mode], config: config)
@@ -52,18 +52,18 @@ public enum DashboardRenderer {
             return
         }
         if state.view == .zoom {
-            ZoomView.draw(gpu: selected, data: data, in: body, into: &grid, glyphs: glyphs, palette: palette)
+            ZoomView.draw(gpu: selected, data: data, in: body, into: &grid, theme: theme)
             return
         }
         switch PanelArrangement.arrange(in: body, gpus: config.gpus, experts: config.experts, selectedGPU: selected) {
         case .bars(let panels):
             for (gpu, rect) in panels.enumerated() {
                 GPUPanel.draw(gpu: gpu, data: data, selected: gpu == selected, in: rect, into: &grid,
-                              glyphs: glyphs, palette: palette)
+                              theme: theme)
             }
         case .compact(let arrangement):
             CompactGrid.draw(arrangement, data: data, selectedGPU: selected, in: body, into: &grid,
-                             glyphs: glyphs, palette: palette)
+                             theme: theme)
         }
     }
 }

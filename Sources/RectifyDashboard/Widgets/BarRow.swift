@@ -67,11 +67,12 @@ struct BarRow {
 
     /// Draws expert `expert`'s row into `rect` (one row).
     static func draw(_ values: Values, expert: Int, columns: Columns, scale: Scale, in rect: Rect,
-                     into grid: inout CellGrid, glyphs: Glyphs, palette: Palette) {
+                     into grid: inout CellGrid, theme: Theme) {
+        let palette = theme.palette
         grid.clear(rect)
         grid.put(Format.left("e\(expert)", columns.label), in: rect, style: palette.label)
         let bar = Rect(x: rect.x + columns.label + 1, y: rect.y, width: min(columns.bar, max(0, rect.width - columns.label - 1)), height: 1)
-        drawBar(values, scale: scale, in: bar, into: &grid, glyphs: glyphs, palette: palette)
+        drawBar(values, scale: scale, in: bar, into: &grid, theme: theme)
         var column = columns.loadColumn
         grid.put(Format.right(Format.count(values.load), numberWidth), in: rect, column: column, style: palette.value)
         column += numberWidth + 1
@@ -90,7 +91,8 @@ struct BarRow {
 
     /// The bar alone: `inside` cells for capacity, one marker cell, `outside` cells beyond.
     static func drawBar(_ values: Values, scale: Scale, in rect: Rect, into grid: inout CellGrid,
-                        glyphs: Glyphs, palette: Palette) {
+                        theme: Theme) {
+        let (glyphs, palette) = (theme.glyphs, theme.palette)
         guard rect.width >= 3 else { return }
         let usable = rect.width - 1
         let inside = max(1, min(usable - 1, (usable * scale.capacity + (scale.capacity + scale.beyond) / 2)

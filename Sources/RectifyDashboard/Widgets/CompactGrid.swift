@@ -17,7 +17,8 @@ enum CompactGrid {
         return 2 * used >= v.capacity ? .busy : .light
     }
 
-    static func cell(_ v: BarRow.Values, glyphs: Glyphs, palette: Palette) -> Cell {
+    static func cell(_ v: BarRow.Values, theme: Theme) -> Cell {
+        let (glyphs, palette) = (theme.glyphs, theme.palette)
         switch classify(v) {
         case .overflow: return Cell(glyphs.compactOverflow, style: palette.compactOverflow)
         case .idle: return Cell(glyphs.compactIdle, style: palette.compactIdle)
@@ -31,7 +32,8 @@ enum CompactGrid {
     }
 
     static func draw(_ arrangement: CompactArrangement, data: ExpertData, selectedGPU: Int, in body: Rect,
-                     into grid: inout CellGrid, glyphs: Glyphs, palette: Palette) {
+                     into grid: inout CellGrid, theme: Theme) {
+        let (glyphs, palette) = (theme.glyphs, theme.palette)
         grid.clear(body)
         let labelWidth = CompactArrangement.labelWidth(gpus: data.gpus)
         for (index, entry) in arrangement.entries.enumerated() {
@@ -42,7 +44,7 @@ enum CompactGrid {
             let first = gpu * data.perGPU
             let perRow = max(1, arrangement.cellsPerRow)
             for e in 0..<data.perGPU {
-                grid.set(cell(data.values(expert: first + e), glyphs: glyphs, palette: palette), in: entry,
+                grid.set(cell(data.values(expert: first + e), theme: theme), in: entry,
                          column: labelWidth + e % perRow, row: e / perRow)
             }
             if arrangement.summaryWidth > 1 {

@@ -40,7 +40,8 @@ enum CompareView {
     static let valueWidth = 7
 
     static func draw(state: DashboardState, snapshot: EngineSnapshot, layout: ScreenLayout.Compare,
-                     into grid: inout CellGrid, glyphs: Glyphs, palette: Palette) {
+                     into grid: inout CellGrid, theme: Theme) {
+        let glyphs = theme.glyphs
         let modes = RectifyMode.allCases
         let graphWidth = layout.modes.map(\.width).min() ?? 0
         let points = graphWidth * glyphs.sparkline.pointsPerCell
@@ -48,12 +49,13 @@ enum CompareView {
         let paddingScale = Sparkline.scale(for: modes.map { snapshot[$0].paddingHistory }, points: points)
         for (mode, rect) in zip(modes, layout.modes) {
             drawMode(snapshot[mode], selected: mode == state.mode, lostScale: lostScale, paddingScale: paddingScale,
-                     in: rect, into: &grid, glyphs: glyphs, palette: palette)
+                     in: rect, into: &grid, theme: theme)
         }
     }
 
     static func drawMode(_ data: ModeSnapshot, selected: Bool, lostScale: Float, paddingScale: Float, in rect: Rect,
-                         into grid: inout CellGrid, glyphs: Glyphs, palette: Palette) {
+                         into grid: inout CellGrid, theme: Theme) {
+        let (glyphs, palette) = (theme.glyphs, theme.palette)
         grid.clear(rect)
         let title = selected ? "[\(data.mode.label)]" : data.mode.label
         grid.put(title, in: rect, style: selected ? palette.selectedTitle : palette.title)

@@ -47,7 +47,8 @@ enum Footer {
             .map { Hint(keys: $0.element.label(unicode: unicode), text: $0.element.hint ?? "") }
     }
 
-    static func draw(state: DashboardState, in rect: Rect, into grid: inout CellGrid, glyphs: Glyphs, palette: Palette) {
+    static func draw(state: DashboardState, in rect: Rect, into grid: inout CellGrid, theme: Theme) {
+        let (glyphs, palette) = (theme.glyphs, theme.palette)
         grid.clear(rect)
         var column = 0
         for hint in hints(for: state, width: rect.width, unicode: glyphs.unicode) {

@@ -4,7 +4,8 @@ import TerminalCanvas
 /// totals row (overflow, padding, IR work, FR fills, load).
 enum GPUPanel {
     static func draw(gpu: Int, data: ExpertData, selected: Bool, in rect: Rect, into grid: inout CellGrid,
-                     glyphs: Glyphs, palette: Palette) {
+                     theme: Theme) {
+        let palette = theme.palette
         grid.clear(rect)
         guard rect.height >= 1 else { return }
         let labelWidth = PanelArrangement.expertLabelWidth(experts: data.experts)
@@ -14,7 +15,7 @@ enum GPUPanel {
         let bars = min(data.perGPU, rect.height - 2)
         for index in 0..<max(0, bars) {
             BarRow.draw(data.values(expert: first + index), expert: first + index, columns: columns,
-                        scale: data.scale, in: rect.row(1 + index), into: &grid, glyphs: glyphs, palette: palette)
+                        scale: data.scale, in: rect.row(1 + index), into: &grid, theme: theme)
         }
         if rect.height >= 2 {
             drawTotals(data.totals(gpu: gpu), in: rect.row(rect.height - 1), into: &grid, palette: palette)

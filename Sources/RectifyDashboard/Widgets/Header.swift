@@ -6,7 +6,8 @@ import TerminalCanvas
 /// its next batch), then the engine's step, state, rate and the latest message.
 enum Header {
     static func draw(state: DashboardState, snapshot: EngineSnapshot, in rect: Rect, into grid: inout CellGrid,
-                     glyphs: Glyphs, palette: Palette) {
+                     theme: Theme) {
+        let (glyphs, palette) = (theme.glyphs, theme.palette)
         grid.clear(rect)
         let config = state.config
         let applied = snapshot.config
@@ -59,7 +60,7 @@ enum Header {
                           style: state.throttle != snapshot.throttle ? palette.pending : palette.value)
         if let follow = snapshot.follow {
             column = drawFollow(follow, lag: snapshot.followLag, in: rect, column: column, row: row, into: &grid,
-                                glyphs: glyphs, palette: palette)
+                                theme: theme)
         }
         let pending = presetPending || config != applied || snapshot.pendingChanges
         if pending {
@@ -75,7 +76,8 @@ enum Header {
     /// `follow DIR layer L  step S  lag T  skipped N`, then the latest problem: which capture is
     /// being followed and how far behind its writer the figures are.
     private static func drawFollow(_ follow: FollowStatus, lag: Double?, in rect: Rect, column start: Int, row: Int,
-                                   into grid: inout CellGrid, glyphs: Glyphs, palette: Palette) -> Int {
+                                   into grid: inout CellGrid, theme: Theme) -> Int {
+        let (glyphs, palette) = (theme.glyphs, theme.palette)
         var column = start
         let items: [(String, String)] = [
             ("  follow ", "\(TerminalText.sanitized(follow.path)) L\(follow.layer)"),

@@ -32,13 +32,14 @@ enum HelpOverlay {
         min(max(0, scroll), max(0, total - visible))
     }
 
-    static func draw(state: DashboardState, in screen: Rect, into grid: inout CellGrid, glyphs: Glyphs, palette: Palette) {
+    static func draw(state: DashboardState, in screen: Rect, into grid: inout CellGrid, theme: Theme) {
+        let (glyphs, palette) = (theme.glyphs, theme.palette)
         let box = frame(in: screen)
         guard box.width >= 4, box.height >= 3 else { return }
         let content = columns(for: screen)
         let total = contentHeight(content)
         grid.clear(box)
-        drawBorder(box, into: &grid, glyphs: glyphs, palette: palette)
+        drawBorder(box, into: &grid, theme: theme)
         let visible = visibleLines(in: box)
         let first = firstLine(scroll: state.helpScroll, visible: visible, total: total)
         grid.put(" Keys and legend ", in: box, column: 2, style: palette.title)
@@ -51,12 +52,13 @@ enum HelpOverlay {
         let panes = inner.columns(content.count, gap: 3)
         for (lines, pane) in zip(content, panes) {
             for index in 0..<visible where first + index < lines.count {
-                drawLine(lines[first + index], in: pane.row(index), into: &grid, glyphs: glyphs, palette: palette)
+                drawLine(lines[first + index], in: pane.row(index), into: &grid, theme: theme)
             }
         }
     }
 
-    static func drawBorder(_ box: Rect, into grid: inout CellGrid, glyphs: Glyphs, palette: Palette) {
+    static func drawBorder(_ box: Rect, into grid: inout CellGrid, theme: Theme) {
+        let (glyphs, palette) = (theme.glyphs, theme.palette)
         let h = Cell(glyphs.boxHorizontal, style: palette.border)
         let v = Cell(glyphs.boxVertical, style: palette.border)
         for column in 1..<(box.width - 1) {
@@ -74,7 +76,8 @@ enum HelpOverlay {
         grid.set(Cell(corners[3], style: palette.border), in: box, column: box.width - 1, row: box.height - 1)
     }
 
-    static func drawLine(_ line: HelpLine, in rect: Rect, into grid: inout CellGrid, glyphs: Glyphs, palette: Palette) {
+    static func drawLine(_ line: HelpLine, in rect: Rect, into grid: inout CellGrid, theme: Theme) {
+        let (glyphs, palette) = (theme.glyphs, theme.palette)
         switch line {
         case .blank:
             break
@@ -84,14 +87,15 @@ enum HelpOverlay {
             grid.put(binding.label(unicode: glyphs.unicode), in: rect, style: palette.key)
             grid.put(binding.help, in: rect, column: keyColumn, style: palette.plain)
         case .legend(let item):
-            let sample = legendSample(item, glyphs: glyphs, palette: palette)
+            let sample = legendSample(item, theme: theme)
             for (index, cell) in sample.enumerated() { grid.set(cell, in: rect, column: index, row: 0) }
             grid.put(item.text, in: rect, column: keyColumn, style: palette.plain)
         }
     }
 
     /// A few cells showing the item exactly as the dashboard draws it.
-    static func legendSample(_ item: LegendItem, glyphs: Glyphs, palette: Palette) -> [Cell] {
+    static func legendSample(_ item: LegendItem, theme: Theme) -> [Cell] {
+        let (glyphs, palette) = (theme.glyphs, theme.palette)
         func repeated(_ c: Character, _ style: CellStyle, _ n: Int = 3) -> [Cell] {
             [Cell](repeating: Cell(c, style: style), count: n)
         }
@@ -101,7 +105,7 @@ enum HelpOverlay {
         case .filled: return repeated(glyphs.filled, palette.filled)
         case .irWork: return repeated(glyphs.irWork, palette.irWork)
         case .overflow: return repeated(glyphs.overflow, palette.overflow)
-        case .padding: return repeated(glyphs.padding, .plain, 2) + [Cell(glyphs.capacityMarker, style: palette.capacityMarker)]
+        case .padding: return repeated(glyphs.padding, palette.plain, 2) + [Cell(glyphs.capacityMarker, style: palette.capacityMarker)]
         case .capacityMarker: return [Cell(glyphs.capacityMarker, style: palette.capacityMarker)]
         case .clipped: return [Cell(glyphs.clipped, style: palette.overflow)]
         case .compactOverflow: return [Cell(glyphs.compactOverflow, style: palette.compactOverflow)]

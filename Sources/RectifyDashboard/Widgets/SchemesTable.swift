@@ -63,7 +63,8 @@ enum SchemesTable {
     }
 
     static func draw(state: DashboardState, snapshot: EngineSnapshot, in rect: Rect, into grid: inout CellGrid,
-                     glyphs: Glyphs, palette: Palette) {
+                     theme: Theme) {
+        let (glyphs, palette) = (theme.glyphs, theme.palette)
         grid.clear(rect)
         guard rect.height > 0, rect.width > labelWidth else { return }
         let schemes = RoutingScheme.allCases

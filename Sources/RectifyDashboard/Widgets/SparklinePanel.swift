@@ -11,21 +11,22 @@ enum SparklinePanel {
     static func baseline(for mode: RectifyMode) -> RectifyMode { mode == .vanilla ? .irfr : .vanilla }
 
     static func draw(snapshot: EngineSnapshot, mode: RectifyMode, seriesHeight: Int, in rect: Rect,
-                     into grid: inout CellGrid, glyphs: Glyphs, palette: Palette) {
+                     into grid: inout CellGrid, theme: Theme) {
         grid.clear(rect)
         let halves = rect.columns(2, gap: 2)
         let other = baseline(for: mode)
         let current = snapshot[mode]
         let reference = snapshot[other]
         drawPair(kind: "lost", current.lostHistory, reference.lostHistory, mode: mode, other: other,
-                 seriesHeight: seriesHeight, in: halves[0], into: &grid, glyphs: glyphs, palette: palette)
+                 seriesHeight: seriesHeight, in: halves[0], into: &grid, theme: theme)
         drawPair(kind: "pad", current.paddingHistory, reference.paddingHistory, mode: mode, other: other,
-                 seriesHeight: seriesHeight, in: halves[1], into: &grid, glyphs: glyphs, palette: palette)
+                 seriesHeight: seriesHeight, in: halves[1], into: &grid, theme: theme)
     }
 
     static func drawPair(kind: String, _ first: SeriesHistory, _ second: SeriesHistory, mode: RectifyMode,
                          other: RectifyMode, seriesHeight: Int, in rect: Rect, into grid: inout CellGrid,
-                         glyphs: Glyphs, palette: Palette) {
+                         theme: Theme) {
+        let (glyphs, palette) = (theme.glyphs, theme.palette)
         let graphWidth = max(0, rect.width - labelWidth - valueWidth)
         let scale = Sparkline.scale(for: [first, second], points: graphWidth * glyphs.sparkline.pointsPerCell)
         let bound = (glyphs.unicode ? "≤" : "<=") + Sparkline.label(scale)

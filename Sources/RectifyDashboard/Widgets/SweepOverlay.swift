@@ -33,11 +33,12 @@ enum SweepOverlay {
     static let axisWidth = 6
 
     static func draw(state: DashboardState, snapshot: EngineSnapshot, in screen: Rect, into grid: inout CellGrid,
-                     glyphs: Glyphs, palette: Palette) {
+                     theme: Theme) {
+        let (glyphs, palette) = (theme.glyphs, theme.palette)
         let box = frame(in: screen)
         guard box.width >= 20, box.height >= 6 else { return }
         grid.clear(box)
-        HelpOverlay.drawBorder(box, into: &grid, glyphs: glyphs, palette: palette)
+        HelpOverlay.drawBorder(box, into: &grid, theme: theme)
         grid.put(" Capacity-factor sweep ", in: box, column: 2, style: palette.title)
         grid.put(" Esc or w closes ", in: box, column: 2, row: box.height - 1, style: palette.label)
         let inner = box.insetBy(dx: 2, dy: 1)
@@ -46,7 +47,7 @@ enum SweepOverlay {
             return
         }
         grid.put(status(chart, glyphs: glyphs), in: inner, style: chart.failure == nil ? palette.value : palette.error)
-        drawLegend(in: inner.row(1), into: &grid, glyphs: glyphs, palette: palette)
+        drawLegend(in: inner.row(1), into: &grid, theme: theme)
         let area = Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: max(0, inner.height - 2))
         let panes: [Rect]
         // Side by side when wide, or when stacking would leave each plot too few rows.
@@ -62,7 +63,7 @@ enum SweepOverlay {
         ]
         for ((long, short, value), pane) in zip(series, panes) {
             let title = pane.width >= long.count ? long : short
-            drawChart(title: title, chart: chart, value: value, in: pane, into: &grid, glyphs: glyphs, palette: palette)
+            drawChart(title: title, chart: chart, value: value, in: pane, into: &grid, theme: theme)
         }
     }
 
@@ -79,7 +80,8 @@ enum SweepOverlay {
         return "computing \(chart.done)/\(total) factors [\(bar)] \(what)"
     }
 
-    static func drawLegend(in rect: Rect, into grid: inout CellGrid, glyphs: Glyphs, palette: Palette) {
+    static func drawLegend(in rect: Rect, into grid: inout CellGrid, theme: Theme) {
+        let palette = theme.palette
         var column = 0
         for mode in RectifyMode.allCases {
             let text = "\(marker(mode)) \(mode.label)"
@@ -98,7 +100,8 @@ enum SweepOverlay {
     }
 
     static func drawChart(title: String, chart: SweepChart, value: (SweepChart.Point) -> Double, in rect: Rect,
-                          into grid: inout CellGrid, glyphs: Glyphs, palette: Palette) {
+                          into grid: inout CellGrid, theme: Theme) {
+        let (glyphs, palette) = (theme.glyphs, theme.palette)
         guard rect.height >= 1 else { return }
         grid.put(title, in: rect, style: palette.title)
         // Title, plot, x axis, x labels.

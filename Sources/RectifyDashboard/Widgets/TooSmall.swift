@@ -6,7 +6,8 @@ enum TooSmall {
         "terminal too small: have \(width)x\(height), need \(ScreenLayout.minimumWidth)x\(ScreenLayout.minimumHeight)"
     }
 
-    static func draw(in rect: Rect, into grid: inout CellGrid, palette: Palette) {
+    static func draw(in rect: Rect, into grid: inout CellGrid, theme: Theme) {
+        let palette = theme.palette
         grid.clear(rect)
         let lines = wrap(message(width: rect.width, height: rect.height), width: rect.width) + wrap("q quits", width: rect.width)
         let top = max(0, (rect.height - lines.count) / 2)

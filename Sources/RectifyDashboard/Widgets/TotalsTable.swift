@@ -26,7 +26,8 @@ enum TotalsTable {
     static let labelWidth = 8
 
     static func draw(snapshot: EngineSnapshot, mode: RectifyMode, in rect: Rect, into grid: inout CellGrid,
-                     glyphs: Glyphs, palette: Palette) {
+                     theme: Theme) {
+        let (glyphs, palette) = (theme.glyphs, theme.palette)
         grid.clear(rect)
         let other = SparklinePanel.baseline(for: mode)
         let rows: [(RectifyMode, CellStyle)] = [(mode, palette.value), (other, palette.label)]

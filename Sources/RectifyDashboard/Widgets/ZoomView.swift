@@ -3,7 +3,8 @@ import TerminalCanvas
 /// One GPU's bars over the whole body, in several columns when its experts do not fit one below the other.
 enum ZoomView {
     static func draw(gpu: Int, data: ExpertData, in body: Rect, into grid: inout CellGrid,
-                     glyphs: Glyphs, palette: Palette) {
+                     theme: Theme) {
+        let (glyphs, palette) = (theme.glyphs, theme.palette)
         grid.clear(body)
         let arrangement = ZoomArrangement.arrange(in: body, experts: data.perGPU, totalExperts: data.experts)
         let labelWidth = PanelArrangement.expertLabelWidth(experts: data.experts)
@@ -31,7 +32,7 @@ enum ZoomView {
                 let offset = index * arrangement.barsPerColumn + row
                 guard offset < arrangement.shown else { break }
                 BarRow.draw(data.values(expert: first + offset), expert: first + offset, columns: columns,
-                            scale: data.scale, in: rect.row(row), into: &grid, glyphs: glyphs, palette: palette)
+                            scale: data.scale, in: rect.row(row), into: &grid, theme: theme)
             }
         }
         var totals = arrangement.totals
