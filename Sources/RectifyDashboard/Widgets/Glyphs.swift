@@ -91,21 +91,13 @@ enum SparklineGlyphs {
 
     private static let blockLevels: [Character] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
     private static let asciiLevels: [Character] = [" ", ".", ":", "|"]
-    // Braille dots filling a column from the bottom: left column 7,3,2,1; right column 8,6,5,4.
-    private static let leftDots: [UInt32] = [0x40, 0x04, 0x02, 0x01]
-    private static let rightDots: [UInt32] = [0x80, 0x20, 0x10, 0x08]
 
     /// The character for a cell whose point(s) reach `left` and `right` levels (0 ... levelsPerRow).
     func character(left: Int, right: Int) -> Character {
         switch self {
         case .blocks: return Self.blockLevels[min(max(0, left), 8)]
         case .ascii: return Self.asciiLevels[min(max(0, left), 3)]
-        case .braille:
-            guard left > 0 || right > 0 else { return " " }
-            var bits: UInt32 = 0
-            for i in 0..<min(max(0, left), 4) { bits |= Self.leftDots[i] }
-            for i in 0..<min(max(0, right), 4) { bits |= Self.rightDots[i] }
-            return Character(Unicode.Scalar(0x2800 + bits) ?? " ")
+        case .braille: return DotCanvas.bars(left: left, right: right)
         }
     }
 }

@@ -154,10 +154,8 @@ enum SweepOverlay {
             grid.put(name, in: labelRow, column: middle, style: palette.label)
         }
         // The lines, then the markers on top.
-        let unicode = glyphs.unicode
-        let sx = unicode ? 2 : 1, sy = unicode ? 4 : 1
-        let width = plot.width * sx, height = plotHeight * sy
-        var dots = [UInt8](repeating: 0, count: plot.width * plotHeight)
+        var canvas = DotCanvas(columns: plot.width, rows: plotHeight, braille: glyphs.unicode)
+        let width = canvas.width, height = canvas.height
         var owner = [RectifyMode?](repeating: nil, count: plot.width * plotHeight)
         func pixel(_ index: Int, _ point: PerMode<SweepChart.Point>, _ mode: RectifyMode) -> (Int, Int) {
             let x = column(of: chart.factors[index], points: width)
@@ -165,19 +163,9 @@ enum SweepOverlay {
             return (x, Int((fraction * Double(height - 1)).rounded()))
         }
         func plotDot(_ x: Int, _ y: Int, _ mode: RectifyMode) {
-            guard x >= 0, x < width, y >= 0, y < height else { return }
-            let cellX = x / sx, rowFromTop = (height - 1 - y)
-            let cellY = rowFromTop / sy
-            let cell = cellY * plot.width + cellX
-            let bit: UInt8
-            if unicode {
-                let bits: [[UInt8]] = [[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]]
-                bit = bits[x % sx][rowFromTop % sy]
-            } else {
-                bit = 1
-            }
-            dots[cell] |= bit
-            owner[cell] = mode
+            guard canvas.set(x: x, y: y) else { return }
+            let cell = canvas.cell(x: x, y: y)
+            owner[cell.row * plot.width + cell.column] = mode
         }
         for mode in RectifyMode.allCases {
             for index in 1..<max(1, chart.points.count) {
@@ -190,17 +178,17 @@ enum SweepOverlay {
                 }
             }
         }
-        for cell in 0..<dots.count where dots[cell] != 0 {
-            guard let mode = owner[cell] else { continue }
-            let character: Character = unicode ? Character(Unicode.Scalar(0x2800 + UInt32(dots[cell])) ?? " ") : "."
-            grid.set(Cell(character, style: style(mode, palette: palette)), in: plot,
-                     column: cell % plot.width, row: cell / plot.width)
+        for cell in 0..<owner.count {
+            let cellColumn = cell % plot.width, cellRow = cell / plot.width
+            guard let mode = owner[cell], let character = canvas.character(column: cellColumn, row: cellRow) else { continue }
+            grid.set(Cell(character, style: style(mode, palette: palette)), in: plot, column: cellColumn, row: cellRow)
         }
         for mode in RectifyMode.allCases {
             for (index, point) in chart.points.enumerated() {
                 let (x, y) = pixel(index, point, mode)
+                let cell = canvas.cell(x: x, y: y)
                 grid.set(Cell(marker(mode), style: style(mode, palette: palette)), in: plot,
-                         column: x / sx, row: (height - 1 - y) / sy)
+                         column: cell.column, row: cell.row)
             }
         }
     }
