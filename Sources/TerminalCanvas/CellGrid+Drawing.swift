@@ -50,16 +50,4 @@ extension CellGrid {
         guard contains(x: x, y: y) else { return }
         self[x, y] = cell
     }
-
-    /// Applies `change` to the style of every cell of row `row` of `rect` (used for highlights).
-    public mutating func restyle(row: Int, in rect: Rect, _ change: (inout CellStyle) -> Void) {
-        guard row >= 0, row < rect.height else { return }
-        let y = rect.y + row
-        guard y >= 0, y < height else { return }
-        for x in max(0, rect.x)..<min(width, rect.maxX) {
-            var cell = self[x, y]
-            change(&cell.style)
-            self[x, y] = cell
-        }
-    }
 }

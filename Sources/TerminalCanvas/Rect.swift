@@ -45,12 +45,6 @@ public struct Rect: Hashable, Sendable, CustomStringConvertible {
         return (Rect(x: x, y: y, width: width, height: height - r), Rect(x: x, y: maxY - r, width: width, height: r))
     }
 
-    /// The left `columns` columns (clamped), and what is left to their right.
-    public func splitLeft(_ columns: Int) -> (left: Rect, rest: Rect) {
-        let c = min(max(0, columns), width)
-        return (Rect(x: x, y: y, width: c, height: height), Rect(x: x + c, y: y, width: width - c, height: height))
-    }
-
     /// Row `index` of this rectangle as a one-row rectangle (empty when outside).
     public func row(_ index: Int) -> Rect {
         guard index >= 0, index < height else { return Rect(x: x, y: y + height, width: width, height: 0) }

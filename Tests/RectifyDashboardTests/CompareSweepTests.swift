@@ -11,7 +11,7 @@ import TerminalCanvas
     /// An engine with `steps` batches routed, the compare details on from the start if asked.
     static func engine(steps: Int, details: Bool = true) -> LiveEngine {
         let engine = Fixtures.engine(preset)
-        if details { engine.setCompareDetails(true) }
+        if details { engine.send(.setCompareDetails(true)) }
         engine.pump(steps: steps)
         return engine
     }
@@ -35,8 +35,8 @@ import TerminalCanvas
     func detailsFollowCompare() throws {
         let engine = Self.engine(steps: 3, details: false)
         #expect(engine.snapshot().details == nil)
-        engine.setPaused(true)
-        engine.setCompareDetails(true)
+        engine.send(.setPaused(true))
+        engine.send(.setCompareDetails(true))
         #expect(engine.pump() == false)  // side work only: no batch routed
         let snapshot = engine.snapshot()
         let details = try #require(snapshot.details)
@@ -48,7 +48,7 @@ import TerminalCanvas
         }
         // That batch was made before details were on, so it has no hidden states: no output error yet.
         #expect(RoutingScheme.allCases.allSatisfy { details[$0]?.outputError == nil })
-        engine.setCompareDetails(false)
+        engine.send(.setCompareDetails(false))
         engine.pump()
         #expect(engine.snapshot().details == nil)
     }
@@ -63,7 +63,7 @@ import TerminalCanvas
         #expect(engine.snapshot().details?.step == 1 + CompareDetails.interval)
         var config = Self.preset.routing
         config.topK = 1
-        engine.setConfig(config)
+        engine.send(.setConfig(config))
         engine.pump()
         let details = try #require(engine.snapshot().details)
         #expect(details.step == 2 + CompareDetails.interval && details.config == config)
@@ -111,7 +111,7 @@ import TerminalCanvas
         preset.cost = CostSettings(profile: .a100)
         preset.fidelity.expertSimilarity = 0.2
         let engine = Fixtures.engine(preset)
-        engine.setCompareDetails(true)
+        engine.send(.setCompareDetails(true))
         engine.pump(steps: 1)
         let details = try #require(engine.snapshot().details)
         #expect(details[.rectify(.irfr)]?.measured == 2.05)
@@ -128,7 +128,7 @@ import TerminalCanvas
     @Test("a trace has no hidden states: output error stays unknown")
     func traceHasNoOutputError() throws {
         let engine = Fixtures.workedEngine(steps: 0)
-        engine.setCompareDetails(true)
+        engine.send(.setCompareDetails(true))
         engine.pump(steps: 2)
         let details = try #require(engine.snapshot().details)
         #expect(RoutingScheme.allCases.allSatisfy { details[$0]?.outputError == nil })
@@ -138,8 +138,8 @@ import TerminalCanvas
     @Test("a sweep runs a factor per engine turn, also while paused, and reproduces the paper's picture")
     func sweepRuns() throws {
         let engine = Self.engine(steps: 1, details: false)
-        engine.setPaused(true)
-        engine.startSweep()
+        engine.send(.setPaused(true))
+        engine.send(.startSweep)
         engine.pump()
         let partial = try #require(engine.snapshot().sweep)
         #expect(partial.done == 1 && !partial.isComplete && partial.factors == SweepChart.defaultFactors)
@@ -154,7 +154,7 @@ import TerminalCanvas
             #expect(point[.ir].lost <= point[.vanilla].lost)
             #expect(point[.fr].padding <= point[.vanilla].padding)
         }
-        engine.cancelSweep()
+        engine.send(.cancelSweep)
         engine.pump()
         #expect(engine.snapshot().sweep == nil)
     }
@@ -162,7 +162,7 @@ import TerminalCanvas
     @Test("a sweep of a broken workload reports the failure instead of hanging")
     func sweepFailure() throws {
         let engine = Fixtures.engine(Fixtures.brokenPreset(), paused: true)
-        engine.startSweep()
+        engine.send(.startSweep)
         engine.pump()
         let chart = try #require(engine.snapshot().sweep)
         #expect(chart.isComplete && chart.failure != nil)
@@ -246,7 +246,7 @@ import TerminalCanvas
         state.sweepVisible = true
         let starting = Fixtures.render(state, engine.snapshot(), width: 100, height: 30).text
         #expect(starting.contains("Capacity-factor sweep") && starting.contains("starting the sweep"))
-        engine.startSweep()
+        engine.send(.startSweep)
         engine.pump(steps: 0)
         engine.pump()
         let progress = Fixtures.render(state, engine.snapshot(), width: 100, height: 30).text
@@ -269,7 +269,7 @@ import TerminalCanvas
     @Test("on a 60x16 terminal the two charts sit side by side with short titles")
     func sweepOverlaySmall() throws {
         let engine = Self.engine(steps: 1, details: false)
-        engine.startSweep()
+        engine.send(.startSweep)
         _ = Self.finishSweep(engine)
         var state = DashboardState(preset: Self.preset, display: .plain)
         state.sweepVisible = true
@@ -282,7 +282,7 @@ import TerminalCanvas
     @Test("compare and sweep frames stay inside the grid and paint every cell, from small to 300x100")
     func layouts() throws {
         let engine = Self.engine(steps: 2)
-        engine.startSweep()
+        engine.send(.startSweep)
         let chart = try #require(Self.finishSweep(engine))
         #expect(chart.isComplete)
         let snapshot = engine.snapshot()

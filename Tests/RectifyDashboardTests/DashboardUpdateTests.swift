@@ -328,7 +328,7 @@ import TerminalCanvas
         var state = Self.press("n").0
         #expect(state.preset.name == "second")
         let engine = Fixtures.engine(Self.first, steps: 1)
-        engine.switchPreset(Fixtures.brokenPreset())
+        engine.send(.switchPreset(Fixtures.brokenPreset()))
         engine.pump()
         state.sync(with: engine.snapshot())
         #expect(state.preset.name == "first")

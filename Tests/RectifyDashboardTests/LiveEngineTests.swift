@@ -86,8 +86,8 @@ import RectifyEngine
         #expect(!engine.pump())
         #expect(engine.snapshot().step == 0)
         #expect(engine.snapshot().paused)
-        engine.requestStep()
-        engine.requestStep()
+        engine.send(.singleStep)
+        engine.send(.singleStep)
         #expect(engine.pump())
         #expect(engine.pump())
         #expect(!engine.pump())
@@ -98,20 +98,20 @@ import RectifyEngine
     @Test("a step request while running is not saved up for later")
     func stepWhileRunningIgnored() {
         let engine = Fixtures.engine(Self.preset)
-        engine.requestStep()
-        engine.setPaused(true)
+        engine.send(.singleStep)
+        engine.send(.setPaused(true))
         #expect(!engine.pump())
-        engine.setPaused(false)
+        engine.send(.setPaused(false))
         #expect(engine.pump())
     }
 
     @Test("pausing leaves no gap and no filler in the histories")
     func pauseKeepsHistory() throws {
         let engine = Fixtures.engine(Self.preset, steps: 3)
-        engine.setPaused(true)
+        engine.send(.setPaused(true))
         for _ in 0..<5 { #expect(!engine.pump()) }
         #expect(engine.snapshot()[.vanilla].lostHistory.count == 3)
-        engine.setPaused(false)
+        engine.send(.setPaused(false))
         #expect(engine.pump(steps: 2) == 2)
         let expected = try Self.direct(Self.preset, steps: 5).compactMap { $0[.vanilla] }
             .map { Float($0.unrecovered) / Float($0.requested) }
@@ -124,7 +124,7 @@ import RectifyEngine
         var config = Self.preset.routing
         config.capacityFactor = CapacityFactor(tenThousandths: 20_000)
         config.dropPolicy = .position
-        engine.setConfig(config)
+        engine.send(.setConfig(config))
         let before = engine.snapshot()
         #expect(before.pendingChanges)
         #expect(before.config == Self.preset.routing)
@@ -147,7 +147,7 @@ import RectifyEngine
         let engine = Fixtures.engine(Self.preset, steps: 1)
         var config = Self.preset.routing
         config.topK = 0
-        engine.setConfig(config)
+        engine.send(.setConfig(config))
         #expect(engine.pump())
         let snapshot = engine.snapshot()
         #expect(snapshot.config == Self.preset.routing)
@@ -162,7 +162,7 @@ import RectifyEngine
         var big = Self.preset
         big.name = "big"
         big.routing.tokensPerGPU = 1 << 20
-        engine.switchPreset(big)
+        engine.send(.switchPreset(big))
         #expect(engine.pump())
         let snapshot = engine.snapshot()
         #expect(snapshot.config == Self.preset.routing)
@@ -175,12 +175,12 @@ import RectifyEngine
         let engine = Fixtures.engine(Self.preset, steps: 1)
         var bad = Self.preset.routing
         bad.topK = 0
-        engine.setConfig(bad)
+        engine.send(.setConfig(bad))
         engine.pump()
         #expect(engine.snapshot().message != nil)
         var good = Self.preset.routing
         good.topK = 1
-        engine.setConfig(good)
+        engine.send(.setConfig(good))
         engine.pump()
         #expect(engine.snapshot().message == nil)
         #expect(engine.snapshot().config == good)
@@ -191,7 +191,7 @@ import RectifyEngine
         let engine = Fixtures.engine(Self.preset, steps: 1)
         var config = Self.preset.routing
         config.experts = 16
-        engine.setConfig(config)
+        engine.send(.setConfig(config))
         engine.pump()
         #expect(engine.snapshot().config == Self.preset.routing)
         #expect(engine.snapshot().message?.contains("batches have") == true)
@@ -201,7 +201,7 @@ import RectifyEngine
     func presetSwitch() {
         let engine = Fixtures.engine(Self.preset, steps: 3)
         let other = Fixtures.preset(name: "other", gpus: 2, experts: 4, topK: 1, tokensPerGPU: 8)
-        engine.switchPreset(other)
+        engine.send(.switchPreset(other))
         #expect(engine.snapshot().pendingChanges)
         #expect(engine.pump())
         let snapshot = engine.snapshot()
@@ -218,9 +218,9 @@ import RectifyEngine
         let engine = Fixtures.engine(Self.preset, steps: 1)
         var config = Self.preset.routing
         config.topK = 1
-        engine.setConfig(config)
+        engine.send(.setConfig(config))
         let other = Fixtures.preset(name: "other", gpus: 2, experts: 4, topK: 2, tokensPerGPU: 8)
-        engine.switchPreset(other)
+        engine.send(.switchPreset(other))
         engine.pump()
         #expect(engine.snapshot().config == other.routing)
         #expect(engine.snapshot().failureSerial == 0)
@@ -229,7 +229,7 @@ import RectifyEngine
     @Test("a preset whose source cannot open is reported; the old one keeps running")
     func failedPresetSwitch() {
         let engine = Fixtures.engine(Self.preset, steps: 1)
-        engine.switchPreset(Fixtures.brokenPreset())
+        engine.send(.switchPreset(Fixtures.brokenPreset()))
         #expect(engine.pump())
         let snapshot = engine.snapshot()
         #expect(snapshot.presetName == "engine")
@@ -242,8 +242,8 @@ import RectifyEngine
     @Test("reset clears totals and histories at once when paused, keeps the latest step on screen")
     func resetWhilePaused() {
         let engine = Fixtures.engine(Self.preset, steps: 3)
-        engine.setPaused(true)
-        engine.resetStatistics()
+        engine.send(.setPaused(true))
+        engine.send(.resetStatistics)
         #expect(!engine.pump())
         let snapshot = engine.snapshot()
         for mode in RectifyMode.allCases {
@@ -258,7 +258,7 @@ import RectifyEngine
     @Test("reset while running: the next batch starts the new totals")
     func resetWhileRunning() {
         let engine = Fixtures.engine(Self.preset, steps: 3)
-        engine.resetStatistics()
+        engine.send(.resetStatistics)
         #expect(engine.pump())
         #expect(engine.snapshot()[.fr].totals.steps == 1)
     }
@@ -271,7 +271,7 @@ import RectifyEngine
         #expect(snapshot.endOfTrace)
         #expect(snapshot.message == "end of trace after 2 batches: r replays it")
         #expect(!engine.pump())
-        engine.resetStatistics()
+        engine.send(.resetStatistics)
         #expect(engine.pump())
         snapshot = engine.snapshot()
         #expect(!snapshot.endOfTrace)
@@ -287,7 +287,7 @@ import RectifyEngine
         #expect(!engine.pump())
         #expect(engine.snapshot().message?.hasPrefix("workload:") == true)
         #expect(!engine.pump())
-        engine.switchPreset(Self.preset)
+        engine.send(.switchPreset(Self.preset))
         #expect(engine.pump())
         #expect(engine.snapshot().presetName == "engine")
     }
@@ -303,9 +303,9 @@ import RectifyEngine
         }
         let rate = try #require(engine.snapshot().stepsPerSecond)
         #expect(abs(rate - 10) < 1e-6)
-        engine.setPaused(true)
+        engine.send(.setPaused(true))
         #expect(engine.snapshot().stepsPerSecond == nil)
-        engine.setPaused(false)
+        engine.send(.setPaused(false))
         clock.advance(seconds: 5)
         #expect(engine.snapshot().stepsPerSecond == nil, "no steps lately")
     }
@@ -341,14 +341,14 @@ import RectifyEngine
     @Test("changes wait for the next batch; a paused engine keeps them pending")
     func pendingWhilePaused() {
         let engine = Fixtures.engine(Self.preset, steps: 1, paused: false)
-        engine.setPaused(true)
+        engine.send(.setPaused(true))
         var config = Self.preset.routing
         config.topK = 1
-        engine.setConfig(config)
+        engine.send(.setConfig(config))
         #expect(!engine.pump())
         #expect(engine.snapshot().pendingChanges)
         #expect(engine.snapshot().config == Self.preset.routing)
-        engine.requestStep()
+        engine.send(.singleStep)
         #expect(engine.pump())
         #expect(engine.snapshot().config == config)
         #expect(!engine.snapshot().pendingChanges)
@@ -357,11 +357,11 @@ import RectifyEngine
     @Test("the throttle and pause show in the snapshot at once")
     func controlsInSnapshot() {
         let engine = Fixtures.engine(Self.preset)
-        engine.setThrottle(20)
-        engine.setPaused(true)
+        engine.send(.setThrottle(20))
+        engine.send(.setPaused(true))
         #expect(engine.snapshot().throttle == 20)
         #expect(engine.snapshot().paused)
-        engine.setThrottle(nil)
+        engine.send(.setThrottle(nil))
         #expect(engine.snapshot().throttle == nil)
     }
 

@@ -92,16 +92,6 @@ public final class LiveEngine: Sendable {
         wake.signal()
     }
 
-    public func setConfig(_ config: RoutingConfig) { send(.setConfig(config)) }
-    public func switchPreset(_ preset: Preset) { send(.switchPreset(preset)) }
-    public func setPaused(_ paused: Bool) { send(.setPaused(paused)) }
-    public func requestStep() { send(.singleStep) }
-    public func setThrottle(_ stepsPerSecond: Int?) { send(.setThrottle(stepsPerSecond)) }
-    public func resetStatistics() { send(.resetStatistics) }
-    public func setCompareDetails(_ enabled: Bool) { send(.setCompareDetails(enabled)) }
-    public func startSweep() { send(.startSweep) }
-    public func cancelSweep() { send(.cancelSweep) }
-
     // MARK: Running
 
     /// Starts the engine thread (once).

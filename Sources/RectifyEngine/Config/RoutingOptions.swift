@@ -1,5 +1,5 @@
 /// Which rectifications run on top of vanilla top-k routing (spec sections 3-5).
-public enum RectifyMode: String, CaseIterable, Sendable, Hashable, Codable {
+public enum RectifyMode: String, CaseIterable, Sendable, Hashable {
     case vanilla
     case ir
     case fr
@@ -15,7 +15,7 @@ public enum RectifyMode: String, CaseIterable, Sendable, Hashable, Codable {
 }
 
 /// Which requests an over-full (GPU, expert) pair keeps first (spec section 3).
-public enum DropPolicy: String, CaseIterable, Sendable, Hashable, Codable {
+public enum DropPolicy: String, CaseIterable, Sendable, Hashable {
     /// Highest full-softmax probability first, then token index.
     case score
     /// Lowest token index first.
@@ -25,7 +25,7 @@ public enum DropPolicy: String, CaseIterable, Sendable, Hashable, Codable {
 }
 
 /// How combination weights are normalised (spec section 6).
-public enum GateNormalization: String, CaseIterable, Sendable, Hashable, Codable {
+public enum GateNormalization: String, CaseIterable, Sendable, Hashable {
     /// Renormalised over the experts the token was routed to (the default).
     case topk
     /// The plain softmax probability, Switch-style.

@@ -2,7 +2,7 @@
 /// Mixtral-sized expert (bf16, SwiGLU) on H100 SXM nodes of eight GPUs.
 ///
 /// Only ratios matter for comparing modes; the defaults make the absolute numbers plausible.
-public struct CostParameters: Hashable, Sendable, Codable {
+public struct CostParameters: Hashable, Sendable {
     /// Model width `d`: elements per token sent in the all-to-all. Default 4096 (Mixtral 8x7B).
     public var hiddenSize = 4096
     /// Expert FFN inner size `f`. Default 14336 (Mixtral 8x7B).

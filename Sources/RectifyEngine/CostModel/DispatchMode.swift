@@ -1,5 +1,5 @@
 /// What the dispatch all-to-all sends for a capacity router.
-public enum DispatchMode: String, CaseIterable, Sendable, Hashable, Codable {
+public enum DispatchMode: String, CaseIterable, Sendable, Hashable {
     /// The fixed `G x E x C` buffer, padding included (GShard, Megatron-Core with drops): FR fills
     /// slots that were sent and computed anyway, so it costs nothing.
     case padded

@@ -1,5 +1,5 @@
 /// How output fidelity is measured: how many tokens per step, and the seeded experts.
-public struct FidelityOptions: Hashable, Sendable, Codable {
+public struct FidelityOptions: Hashable, Sendable {
     /// Tokens measured per step (all of them when the step has fewer). A stratified sample over
     /// the step's tokens keeps the cost per step small and fixed.
     public var sampleTokens = 256

@@ -1,5 +1,5 @@
 /// The layer output the distortion proxy compares every scheme against.
-public enum FidelityReference: String, CaseIterable, Sendable, Hashable, Codable {
+public enum FidelityReference: String, CaseIterable, Sendable, Hashable {
     /// Dropless top-k, the output of the layer as trained. Scores FR's extra expert as error by
     /// construction, so FR can never look better than vanilla without drops.
     case topk

@@ -1,5 +1,5 @@
 /// The knobs of the synthetic workload, each with the effect it has on routing.
-public struct SyntheticParameters: Hashable, Sendable, Codable {
+public struct SyntheticParameters: Hashable, Sendable {
     /// Seed for everything random; the same seed gives the same batches.
     public var seed: UInt64 = 1
     /// Width of the hidden states the linear router reads. Larger is slower and slightly smoother.
