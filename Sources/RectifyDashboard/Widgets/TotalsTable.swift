@@ -74,7 +74,7 @@ enum TotalsTable {
         }
     }
 
-    /// The settings `earlier` had that `later` does not: `cf 1`, `k 2`, `policy score`, a preset's name.
+    /// The settings `earlier` had that `later` does not: `cf 1`, `k 2`, `position`, or the earlier preset's name.
     static func changedSettings(_ earlier: Segment, _ later: Segment) -> [String] {
         let a = earlier.config, b = later.config
         guard earlier.presetName == later.presetName else { return [TerminalText.sanitized(earlier.presetName)] }
