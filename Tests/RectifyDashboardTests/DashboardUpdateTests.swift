@@ -122,11 +122,22 @@ import TerminalCanvas
         low.config.capacityFactor = Self.factor("0.25")
         let down = Self.press("-", low)
         #expect(down.0.config.capacityFactor == Self.factor("0.25") && down.1.isEmpty && down.0.notice != nil)
-        // A preset outside the range is never pushed further out by a key.
+        // One rule from any value: a factor outside 0.25-4 is first brought to the nearer end, then
+        // moved, in both directions (it used to refuse + at 10 but give 9.95 on -, and 0.15 on + from 0.1).
         var outside = Self.state()
-        outside.config.capacityFactor = Self.factor("8")
-        #expect(Self.press("+", outside).0.config.capacityFactor == Self.factor("8"))
-        #expect(Self.press("-", outside).0.config.capacityFactor == Self.factor("7.95"))
+        outside.config.capacityFactor = Self.factor("10")
+        let upFromAbove = Self.press("+", outside)
+        #expect(upFromAbove.0.config.capacityFactor == Self.factor("4") && upFromAbove.0.notice != nil)
+        #expect(upFromAbove.1 == [.setConfig(upFromAbove.0.config)])
+        let downFromAbove = Self.press("-", outside)
+        #expect(downFromAbove.0.config.capacityFactor == Self.factor("3.95") && downFromAbove.0.notice != nil)
+        #expect(Self.press("[", outside).0.config.capacityFactor == Self.factor("3.75"))
+        outside.config.capacityFactor = Self.factor("0.1")
+        #expect(Self.press("+", outside).0.config.capacityFactor == Self.factor("0.3"))
+        #expect(Self.press("]", outside).0.config.capacityFactor == Self.factor("0.5"))
+        let downFromBelow = Self.press("-", outside)
+        #expect(downFromBelow.0.config.capacityFactor == Self.factor("0.25") && downFromBelow.0.notice != nil)
+        #expect(downFromBelow.1.count == 1)
     }
 
     @Test("K raises, k lowers top-k within 1 to min(experts, 16)")

@@ -309,18 +309,19 @@ struct DashboardTmuxTests {
         try await wait(tmux, "s pauses a running engine") { $0.isPaused }
     }
 
-    @Test("--paused starts with the engine stopped at step 0; s routes one batch")
+    @Test("--paused shows the first batch, then stays paused; s routes one more")
     func startPaused() async throws {
-        let tmux = try await start(Self.quick + ["--paused"], until: "the paused header") { $0.isPaused }
-        defer { tmux.kill() }
-        #expect(try await settledStep(tmux) == 0)
-        #expect(try await screen(tmux).text.contains("waiting for the first batch"))
-        try await tmux.type("s")
-        try await wait(tmux, "step 1, the GPU panels, still paused") {
-            $0.step == 1 && $0.text.contains("[GPU 0]") && $0.isPaused
+        let tmux = try await start(Self.quick + ["--paused"], until: "the first batch, paused") {
+            $0.isPaused && $0.step == 1 && $0.text.contains("[GPU 0]")
         }
+        defer { tmux.kill() }
+        #expect(try await settledStep(tmux) == 1)
+        #expect(try await !screen(tmux).text.contains("waiting for the first batch"))
+        #expect(try await screen(tmux).text.contains("1 step  since step 1"))
+        try await tmux.type("s")
+        try await wait(tmux, "step 2, still paused") { $0.step == 2 && $0.isPaused }
         try await Task.sleep(for: .milliseconds(400))
-        #expect(try await screen(tmux).step == 1)
+        #expect(try await screen(tmux).step == 2)
     }
 
     // MARK: - Overlays and views

@@ -79,15 +79,70 @@ struct FollowEndToEndTests {
         let command = "exec " + [rectify, "dash", "--trace", writer.folder, "--paused"].map(TmuxSession.shellQuote).joined(separator: " ")
         let tmux = try await TmuxSession(command: command, width: 160, height: 40)
         defer { tmux.kill() }
-        try await tmux.waitFor("step 0  ", timeout: .seconds(20))
+        // --paused shows the first batch, then waits.
+        try await tmux.waitFor("step 1  ", timeout: .seconds(20))
         let header = try await tmux.capture()
         #expect(header.contains("top-k 2") && header.contains("GPUs x experts 2x8"), "\(header)")
-        for step in 1...3 {
+        for step in 2...4 {
             try await tmux.type("s")
             try await tmux.waitFor("step \(step)  ", timeout: .seconds(10))
         }
         #expect(try await !tmux.capture().contains("end of trace"), "a dashboard replay loops")
         try await tmux.type("q")
         #expect(try await tmux.waitForExit() == 0)
+    }
+
+    /// `dash --follow DIR` under a shell that reports whether the tty modes came back and the exit status.
+    static func waitingCommand(_ rectify: String, folder: String) -> String {
+        let dash = [rectify, "dash", "--follow", folder].map(TmuxSession.shellQuote).joined(separator: " ")
+        return """
+        modes=$(stty -g); \(dash); code=$?; \
+        if [ "$(stty -g)" = "$modes" ]; then echo tty=restored; else echo tty=changed; fi; \
+        echo dashboard-exit=$code; exec sleep 600
+        """
+    }
+
+    @Test("q while dash --follow waits for a first step quits at once, exit 0, the terminal restored")
+    func quitWhileWaiting() async throws {
+        let rectify = try RectifyExecutable.path()
+        let root = try RectifyProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let tmux = try await TmuxSession(command: Self.waitingCommand(rectify, folder: root + "/capture"), width: 320, height: 30)
+        defer { tmux.kill() }
+        try await tmux.waitFor("rectify: waiting for a complete step in", timeout: .seconds(20))
+        #expect(try await tmux.capture().contains("q or Ctrl+C stops"))
+        try await tmux.type("q")
+        try await tmux.waitFor("dashboard-exit=0", timeout: .seconds(10))
+        let screen = try await tmux.capture()
+        #expect(screen.contains("tty=restored"), "\(screen)")
+        #expect(!screen.contains("stopped by"), "q quits quietly: \(screen)")
+    }
+
+    @Test("keys typed while dash --follow waits are dropped, not replayed into the dashboard")
+    func keysDuringWaitDropped() async throws {
+        let rectify = try RectifyExecutable.path()
+        let root = try RectifyProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let writer = Writer(folder: root + "/capture")
+        let tmux = try await TmuxSession(command: Self.waitingCommand(rectify, folder: writer.folder), width: 320, height: 40)
+        defer { tmux.kill() }
+        try await tmux.waitFor("rectify: waiting for a complete step in", timeout: .seconds(20))
+        // Policy, top-k and pause keys: each would show in the header if it were replayed.
+        try await tmux.type("dK ")
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(try await !tmux.capture().contains("dK"), "typed keys are not echoed")
+        try writer.write(step: 0, session: "only")
+        let source = "follow \(writer.folder) L0"
+        try await tmux.waitFor(source + "  step 0  lag ", timeout: .seconds(20))
+        try await Task.sleep(for: .milliseconds(400))
+        let screen = try await tmux.capture()
+        #expect(screen.contains("top-k 2  cf 1") && screen.contains("policy score"), "\(screen)")
+        #expect(screen.contains("running") && !screen.contains("paused"), "\(screen)")
+        // The dashboard takes keys as usual afterwards.
+        try await tmux.type("d")
+        try await tmux.waitFor("policy position", timeout: .seconds(10))
+        try await tmux.type("q")
+        try await tmux.waitFor("dashboard-exit=0", timeout: .seconds(10))
+        #expect(try await tmux.capture().contains("tty=restored"))
     }
 }

@@ -64,11 +64,14 @@ struct TraceShape {
                 if let signo = stop?.received {
                     throw .runtime("\(TerminalText.path(path)): stopped by \(StopRequest.name(signo)) before a complete step arrived (\(reason))")
                 }
+                if stop?.keyRequested == true {
+                    throw .runtime("\(TerminalText.path(path)): stopped by q before a complete step arrived (\(reason))")
+                }
                 if let limit, Date().timeIntervalSince(start) >= limit {
                     throw .runtime("\(TerminalText.path(path)): no complete step to follow after \(String(format: "%g", limit)) s (\(reason))")
                 }
                 if said != reason {
-                    StandardStreams.writeError("rectify: waiting for a complete step in \(TerminalText.path(path)) (\(reason)); Ctrl+C stops")
+                    StandardStreams.writeError("rectify: waiting for a complete step in \(TerminalText.path(path)) (\(reason)); \(stop?.keyStop == nil ? "" : "q or ")Ctrl+C stops")
                     said = reason
                 }
                 Thread.sleep(forTimeInterval: FollowSource.pollInterval)

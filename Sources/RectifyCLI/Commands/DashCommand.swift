@@ -13,7 +13,7 @@ enum DashCommand {
             OptionSpec("mode", "M", "Mode shown first: vanilla, ir, fr or ir+fr (default: the preset's). All four are routed."),
             OptionSpec("fps", "N", "Frames drawn per second, 1-60 (default 10)."),
             OptionSpec("steps-per-second", "N", "Throttle the engine to N steps per second, 1-100000 (default: as fast as it can)."),
-            OptionSpec("paused", nil, "Start paused (space resumes, s steps once)."),
+            OptionSpec("paused", nil, "Start paused after showing the first batch (space resumes, s steps once)."),
             OptionSpec("no-color", nil, "Monochrome: each bar segment gets its own character (also NO_COLOR=1)."),
             OptionSpec("ascii", nil, "ASCII glyphs only (chosen automatically when no UTF-8 locale, not even C.UTF-8, exists)."),
             OptionSpec("threads", "N", "Worker threads for the engine (default: all cores)."),
@@ -21,8 +21,10 @@ enum DashCommand {
         notes: """
         Press ? in the dashboard for every key and the colour/glyph legend; q quits. With --trace the
         trace loops unless --no-loop is given. With --follow DIR the dashboard waits for the capture's first
-        complete step, then routes each new step as it is written; the header shows the folder, the
-        capture step, its lag and the steps skipped. Needs a terminal: for scripts use 'rectify run'.
+        complete step (keys typed meanwhile are dropped; q quits), then routes each new step as it is
+        written; the header shows the folder, the capture step, its lag and the steps skipped. A change
+        of settings or preset starts new totals (the previous kept for comparison). Needs a terminal:
+        for scripts use 'rectify run'.
         """)
 
     static func run(_ arguments: [String]) throws(CLIError) -> Int32 {
@@ -45,7 +47,15 @@ enum DashCommand {
             StandardStreams.writeError(error.message)
             return TerminalUnavailable.exitCode
         }
-        let scenario = try ScenarioOptions.resolve(args, traceLoopDefault: true)
+        let scenario: Scenario
+        if early == nil {
+            scenario = try ScenarioOptions.resolve(args, traceLoopDefault: true)
+        } else {
+            switch try DashFollowWait.resolve(args) {
+            case .ready(let resolved): scenario = resolved
+            case .ended(let status): return status
+            }
+        }
         try MemoryCheck.check(args, scenario: scenario, batchesHeld: Preset.dashboardBatchesHeld, hidden: true)
         var preset = scenario.preset
         if let mode { preset.mode = mode }

@@ -45,6 +45,12 @@ final class StopRequest {
         for _ in Self.signals { registered.wait() }
     }
 
+    /// Asked at each look of a wait besides the signals: a key typed to quit (`q` in `dash --follow`).
+    var keyStop: (() -> Bool)?
+
+    /// A key asked to stop (see `keyStop`).
+    var keyRequested: Bool { keyStop?() ?? false }
+
     /// The signal that asked to stop, if one has.
     var received: Int32? {
         let signo = flag.signal.load(ordering: .relaxed)

@@ -24,7 +24,10 @@ public enum ScreenLayout {
     }
 
     public static let headerHeight = 2
+    /// Headings and two rows; a fourth for the previous segment's totals when the screen is tall enough.
     public static let totalsHeight = 3
+    public static let totalsHeightWithPrevious = 4
+    public static let previousTotalsMinimumHeight = 24
 
     public static func main(width: Int, height: Int) -> Main {
         let screen = Rect(x: 0, y: 0, width: width, height: height)
@@ -32,7 +35,8 @@ public enum ScreenLayout {
         let (aboveFooter, footer) = afterHeader.splitBottom(1)
         let seriesHeight = height >= 40 ? 2 : 1
         let (aboveSparklines, sparklines) = aboveFooter.splitBottom(2 * seriesHeight)
-        let (body, totals) = aboveSparklines.splitBottom(totalsHeight)
+        let totalsRows = height >= previousTotalsMinimumHeight ? totalsHeightWithPrevious : totalsHeight
+        let (body, totals) = aboveSparklines.splitBottom(totalsRows)
         return Main(header: header, body: body, totals: totals, sparklines: sparklines, footer: footer,
                     seriesHeight: seriesHeight)
     }

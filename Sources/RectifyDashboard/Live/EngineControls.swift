@@ -36,6 +36,8 @@ struct EngineControls: Sendable {
         var config: RoutingConfig?
         var reset = false
         var step = false
+        /// Route the latest batch again with the new settings (a change while paused).
+        var reroute = false
         var details = false
         var sweepRequest: Bool?
         /// Route the running sweep's next capacity factor.
@@ -69,7 +71,12 @@ struct EngineControls: Sendable {
             stepRequests = 0
             guard hasChanges else { return idle(job, nil) }
             takeChanges(into: &job)
-            job.step = !paused
+            if paused { showChanges(&job) } else { job.step = true }
+            return .perform(job)
+        }
+        if paused, hasChanges, stepRequests == 0 {
+            takeChanges(into: &job)
+            showChanges(&job)
             return .perform(job)
         }
         guard wantsStep else { return idle(job, nil) }
@@ -93,6 +100,16 @@ struct EngineControls: Sendable {
     private func idle(_ job: Job, _ nanoseconds: UInt64?) -> Work {
         let sideWork = job.reset || job.details != coreDetails || job.sweepRequest != nil || job.sweepStep
         return sideWork ? .perform(job) : .wait(nanoseconds)
+    }
+
+    /// While paused a change is shown at once: a new preset by its first batch, new settings by
+    /// routing the latest batch again, so the figures before and after are for the same batch.
+    private func showChanges(_ job: inout Job) {
+        if job.preset != nil {
+            job.step = true
+        } else if job.config != nil {
+            job.reroute = true
+        }
     }
 
     private mutating func takeChanges(into job: inout Job) {

@@ -15,6 +15,11 @@ final class EngineCore {
     private let historyLength: Int
     private let memoryBudget: MemoryBudget
     private(set) var modes: PerMode<ModeSnapshot>
+    /// The segment the totals in `modes` belong to, and the one before it with its totals.
+    private(set) var segment: Segment
+    private(set) var previousSegment: FinishedSegment?
+    /// The latest figures come from routing the latest batch again with new settings.
+    private(set) var rerouted = false
     private(set) var step = 0
     private(set) var batchStep: Int?
     private(set) var endOfTrace = false
@@ -43,6 +48,7 @@ final class EngineCore {
         self.historyLength = max(1, historyLength)
         router = Router(threads: self.threads)
         modes = PerMode { ModeSnapshot(mode: $0, historyLength: max(1, historyLength)) }
+        segment = Segment(serial: 1, presetName: preset.name, config: preset.routing)
     }
 
     /// True when `routeNext` may produce a step.
@@ -61,7 +67,9 @@ final class EngineCore {
             details = nil
             preset = next
             config = next.routing
+            startSegment()
             modes = PerMode { ModeSnapshot(mode: $0, historyLength: historyLength) }
+            rerouted = false
             endOfTrace = false
             halted = false
             message = nil
@@ -88,7 +96,9 @@ final class EngineCore {
             reject("setting rejected: batches have \(source.tokens) tokens x \(source.experts) experts, the setting needs \(next.tokens) x \(next.experts)")
             return
         }
+        let changed = next != config
         config = next
+        if changed { startSegment() }
         halted = false
         // A good setting clears an earlier complaint; the end of a trace stays reported.
         if !endOfTrace { message = nil }
@@ -97,6 +107,8 @@ final class EngineCore {
     /// Clears totals and histories; replays a finished trace and retries after an error.
     func resetStatistics() {
         for mode in RectifyMode.allCases { modes[mode].resetStatistics() }
+        previousSegment = nil
+        segment = Segment(serial: segment.serial + 1, presetName: preset.name, config: config)
         if endOfTrace {
             source?.rewind()
             endOfTrace = false
@@ -109,7 +121,7 @@ final class EngineCore {
     @discardableResult
     func routeNext() -> Bool {
         guard canStep else { return false }
-        do {
+        return attempt {
             let current: any BatchSource
             if let source {
                 current = source
@@ -123,30 +135,32 @@ final class EngineCore {
             guard let batch = next else {
                 if waitingForSource { return false }
                 endOfTrace = true
-                message = "end of trace after \(batchStep.map { $0 + 1 } ?? 0) batches: r replays it"
+                let batches = batchStep.map { $0 + 1 } ?? 0
+                message = "end of trace after \(batches) \(batches == 1 ? "batch" : "batches"): r replays it"
                 return false
             }
-            // Baselines and fidelity cost about as much as the step itself: one step in a few.
-            let detailsDue = detailsEnabled
-                && (details.map { step + 1 - $0.step >= CompareDetails.interval || $0.config != config } ?? true)
-            let analysis = try router.route(batch, config: config,
-                                            keepTokenRouting: detailsDue && batch.hidden != nil)
-            for mode in RectifyMode.allCases {
-                guard let figures = analysis.figures(mode) else { continue }
-                modes[mode].record(figures, gpus: config.gpus)
-            }
-            step += 1
-            batchStep = batch.step
-            if detailsEnabled {
-                lastBatch = batch
-                lastAnalysis = analysis
-                if detailsDue { computeDetails() }
-            } else {
-                // Keep the batch (a reference, no copy) so opening compare while paused shows figures.
-                lastBatch = batch
-                lastAnalysis = nil
-            }
+            try record(batch, rerouting: false)
             return true
+        }
+    }
+
+    /// Routes the latest batch again with the settings now in effect (a change while paused), so
+    /// the figures before and after the change are for the very same batch. The step count stays.
+    @discardableResult
+    func rerouteLatest() -> Bool {
+        guard !halted, let batch = lastBatch, batch.tokens == config.tokens, batch.experts == config.experts else {
+            return false
+        }
+        return attempt {
+            try record(batch, rerouting: true)
+            return true
+        }
+    }
+
+    /// Runs a routing attempt; a workload or routing error halts the stream and says why.
+    private func attempt(_ body: () throws -> Bool) -> Bool {
+        do {
+            return try body()
         } catch let error as WorkloadError {
             halt("workload: \(error.description)")
         } catch let error as RoutingError {
@@ -155,6 +169,44 @@ final class EngineCore {
             halt("\(error)")
         }
         return false
+    }
+
+    /// Routes `batch` with the current settings and adds its figures to the current segment.
+    private func record(_ batch: RoutingBatch, rerouting: Bool) throws {
+        // Baselines and fidelity cost about as much as the step itself: one step in a few.
+        let detailsDue = detailsEnabled
+            && (details.map { step + 1 - $0.step >= CompareDetails.interval || $0.config != config } ?? true)
+        let analysis = try router.route(batch, config: config,
+                                        keepTokenRouting: detailsDue && batch.hidden != nil)
+        for mode in RectifyMode.allCases {
+            guard let figures = analysis.figures(mode) else { continue }
+            modes[mode].record(figures, gpus: config.gpus)
+        }
+        if !rerouting { step += 1 }
+        batchStep = batch.step
+        rerouted = rerouting
+        if segment.firstStep == nil {
+            segment.firstStep = step
+            segment.rerouted = rerouting
+        }
+        // Keep the batch (a reference, no copy): opening compare or a change while paused routes it again.
+        lastBatch = batch
+        if detailsEnabled {
+            lastAnalysis = analysis
+            if detailsDue { computeDetails() }
+        } else {
+            lastAnalysis = nil
+        }
+    }
+
+    /// Closes the current segment (kept for comparison when it has steps) and opens one for the
+    /// preset and settings now in effect.
+    private func startSegment() {
+        if segment.firstStep != nil {
+            previousSegment = FinishedSegment(segment: segment, totals: PerMode { modes[$0].totals })
+        }
+        segment = Segment(serial: segment.serial + 1, presetName: preset.name, config: config)
+        for mode in RectifyMode.allCases { modes[mode].startSegment() }
     }
 
     var sourceLabel: String? { source?.label }

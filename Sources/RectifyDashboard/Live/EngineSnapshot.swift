@@ -11,7 +11,14 @@ public struct EngineSnapshot: Sendable {
     /// The preset in effect and where its batches come from.
     public var presetName: String
     public var sourceLabel: String?
+    /// Per mode: the latest step, the current segment's totals and the histories.
     public var modes: PerMode<ModeSnapshot>
+    /// The preset and settings the totals in `modes` were routed with, since which step.
+    public var segment: Segment
+    /// The segment before the current one, with its totals, for comparison.
+    public var previousSegment: FinishedSegment? = nil
+    /// The latest figures route the latest batch again (settings changed while paused); `step` stayed.
+    public var rerouted = false
     /// Measured engine rate; `nil` while paused or before two steps.
     public var stepsPerSecond: Double?
     public var paused: Bool
@@ -44,6 +51,7 @@ public struct EngineSnapshot: Sendable {
         self.presetName = presetName
         self.sourceLabel = sourceLabel
         self.modes = modes
+        segment = Segment(serial: 1, presetName: presetName, config: config)
         self.stepsPerSecond = stepsPerSecond
         self.paused = paused
         self.throttle = throttle

@@ -174,11 +174,15 @@ public final class LiveEngine: Sendable {
             case nil: break
             }
             let routed = job.step ? core.routeNext() : false
+            if job.reroute { core.rerouteLatest() }
             if job.sweepStep { core.advanceSweep() }
             var snapshot = EngineSnapshot(
                 step: core.step, batchStep: core.batchStep, config: core.config, presetName: core.preset.name,
                 sourceLabel: core.sourceLabel, modes: core.modes, endOfTrace: core.endOfTrace,
                 message: core.message, failureSerial: core.failureSerial)
+            snapshot.segment = core.segment
+            snapshot.previousSegment = core.previousSegment
+            snapshot.rerouted = core.rerouted
             snapshot.details = core.details
             snapshot.sweep = core.sweep?.chart
             snapshot.follow = core.follow

@@ -10,7 +10,7 @@ public struct ModeSnapshot: Sendable {
     public private(set) var gpus: [GPUTotals] = []
     /// The largest IR work plus overflow of any one expert in the latest step (scales the bars).
     public private(set) var peakBeyondCapacity = 0
-    /// Totals since the statistics were last reset.
+    /// Totals of the current segment: since the settings or preset last changed, or a reset.
     public private(set) var totals: RunTotals
     /// Per step: drops still lost after this mode's rectification, `unrecovered / requested`.
     /// (The spec's drop rate is the same for every mode; what IR changes is how many stay lost.)
@@ -52,6 +52,13 @@ public struct ModeSnapshot: Sendable {
         }
         gpus = sums
         peakBeyondCapacity = peak
+    }
+
+    /// Starts the totals of a new segment; the histories go on, marked where it begins.
+    public mutating func startSegment() {
+        totals = RunTotals(mode: mode)
+        lostHistory.markSegmentStart()
+        paddingHistory.markSegmentStart()
     }
 
     /// Clears totals and histories; the latest step stays on screen.

@@ -11,7 +11,7 @@ public struct DashboardOptions: Sendable {
     /// The presets `n`/`p` cycle through. The starting preset is put in if it is missing
     /// (replacing an entry of the same name, so CLI overrides of it stay in effect).
     public var presets: [Preset]
-    /// Start with the engine paused (space or `s` then runs or steps it).
+    /// Start paused after routing the first batch (space or `s` then runs or steps it).
     public var startPaused: Bool
     /// Worker threads the router and the synthetic workload may use.
     public var engineThreads: Int

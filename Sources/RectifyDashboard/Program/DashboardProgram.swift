@@ -29,6 +29,8 @@ public final class DashboardProgram: TerminalProgram {
         state = DashboardState(preset: preset, presets: options.presets, display: options.display,
                                paused: options.startPaused, throttle: options.stepsPerSecond)
         self.engine = engine
+        // Starting paused shows the first batch, then waits: an empty screen would tell nothing.
+        if options.startPaused { engine.send(.singleStep) }
         snapshot = engine.snapshot()
         framesPerSecond = max(1, options.framesPerSecond)
     }

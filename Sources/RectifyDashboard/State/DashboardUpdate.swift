@@ -25,9 +25,9 @@ extension DashboardState {
             next.mode = SettingSteps.nextMode(after: state.mode)
         case .capacityFactor(let delta):
             let factor = SettingSteps.capacityFactor(state.config.capacityFactor, by: delta)
-            if factor == state.config.capacityFactor {
-                next.notice = "capacity factor stays within 0.25 to 4 by keys"
-            } else {
+            let wanted = state.config.capacityFactor.tenThousandths + delta
+            if factor.tenThousandths != wanted { next.notice = "capacity factor stays within 0.25 to 4 by keys" }
+            if factor != state.config.capacityFactor {
                 next.config.capacityFactor = factor
                 commands.append(.setConfig(next.config))
             }

@@ -29,7 +29,7 @@ public enum LegendItem: Hashable, Sendable, CaseIterable {
         case .compactBusy: return "compact: half full or more"
         case .compactLight: return "compact: less than half full"
         case .compactIdle: return "compact: no tokens"
-        case .sparkline: return "sparkline: lost drops %, padding %"
+        case .sparkline: return "lost / padding %; a tick: settings changed"
         }
     }
 }

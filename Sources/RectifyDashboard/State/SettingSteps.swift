@@ -14,17 +14,13 @@ public enum SettingSteps {
         1...max(1, min(experts, topKCeiling))
     }
 
-    /// Moves the capacity factor by `delta` ten-thousandths, clamped to the range. A factor that
-    /// a preset set outside the range is never moved further away, nor jumps across it.
+    /// Moves the capacity factor by `delta` ten-thousandths within the keys' range. A factor
+    /// started outside it (`--capacity-factor 10`, a preset's) is first brought to the nearer end,
+    /// then moved: the same rule in both directions from any value.
     public static func capacityFactor(_ current: CapacityFactor, by delta: Int) -> CapacityFactor {
-        let value = current.tenThousandths
-        let target = value + delta
         let range = capacityFactorRange
-        if delta > 0 {
-            return CapacityFactor(tenThousandths: max(value, min(target, range.upperBound)))
-        } else {
-            return CapacityFactor(tenThousandths: min(value, max(target, range.lowerBound)))
-        }
+        let start = min(max(current.tenThousandths, range.lowerBound), range.upperBound)
+        return CapacityFactor(tenThousandths: min(max(start + delta, range.lowerBound), range.upperBound))
     }
 
     /// Moves top-k by `delta` within `topKRange(experts:)`, never further out if it started outside.

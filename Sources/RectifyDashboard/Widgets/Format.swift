@@ -15,6 +15,11 @@ enum Format {
         return sign + String(magnitude)
     }
 
+    /// `1 step`, `12 steps`: a step count with its noun agreeing.
+    static func steps(_ count: Int) -> String {
+        count == 1 ? "1 step" : "\(count) steps"
+    }
+
     /// A rate as a percentage: `0.42%`, `12.3%`, `100%`; `unknown` for `nil`.
     static func percent(_ rate: Double?, unknown: String) -> String {
         guard let rate, rate.isFinite else { return unknown }

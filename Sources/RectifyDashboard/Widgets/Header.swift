@@ -43,6 +43,10 @@ enum Header {
         let row = 1
         column = grid.put("step ", in: rect, row: row, style: palette.label)
         column = grid.put(String(snapshot.step), in: rect, column: column, row: row, style: palette.value)
+        if snapshot.rerouted {
+            // Settings changed while paused: the same batch routed again, so the step did not move.
+            column = grid.put(" re-routed", in: rect, column: column, row: row, style: palette.pending)
+        }
         column += 2
         if snapshot.endOfTrace {
             column = grid.put(glyphs.stopped, in: rect, column: column, row: row, style: palette.error)

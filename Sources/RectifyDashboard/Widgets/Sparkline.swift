@@ -19,9 +19,10 @@ enum Sparkline {
         "\(Int((scale * 100).rounded()))%"
     }
 
-    /// Draws the newest points of `history` that fit into `rect`.
+    /// Draws the newest points of `history` that fit into `rect`. With `markStyle`, a column holding
+    /// a point that began a segment (new settings) gets a tick in its empty cells.
     static func draw(_ history: SeriesHistory, scale: Float, in rect: Rect, into grid: inout CellGrid,
-                     glyphs: SparklineGlyphs, style: CellStyle) {
+                     glyphs: SparklineGlyphs, style: CellStyle, markStyle: CellStyle? = nil) {
         grid.clear(rect)
         guard rect.width > 0, rect.height > 0 else { return }
         let perCell = glyphs.pointsPerCell
@@ -38,8 +39,16 @@ enum Sparkline {
             let scaled = Int((value / scale * Float(totalLevels)).rounded())
             return min(totalLevels, max(1, scaled))
         }
+        func startsSegment(_ point: Int) -> Bool {
+            point >= 0 && point < points && history.startsSegment(history.count - points + point)
+        }
         for column in 0..<rect.width {
             let leftSlot = column * perCell
+            if let markStyle, startsSegment(leftSlot - firstSlot) || (perCell > 1 && startsSegment(leftSlot + 1 - firstSlot)) {
+                for row in 0..<rect.height {
+                    grid.set(Cell(glyphs.segmentMark, style: markStyle), in: rect, column: column, row: row)
+                }
+            }
             let left = units(leftSlot - firstSlot)
             let right = perCell > 1 ? units(leftSlot + 1 - firstSlot) : 0
             guard left > 0 || right > 0 else { continue }
@@ -52,4 +61,9 @@ enum Sparkline {
             }
         }
     }
+}
+
+extension SparklineGlyphs {
+    /// The tick drawn in a sparkline column where a new segment begins.
+    var segmentMark: Character { self == .ascii ? "'" : "┆" }
 }

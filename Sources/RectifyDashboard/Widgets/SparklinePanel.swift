@@ -41,7 +41,8 @@ enum SparklinePanel {
             grid.put(tag, in: block, style: palette.label)
             grid.put(seriesMode.label, in: block, column: 7, style: index == 0 ? palette.value : palette.label)
             let graph = Rect(x: block.x + labelWidth, y: block.y, width: graphWidth, height: block.height)
-            Sparkline.draw(history, scale: scale, in: graph, into: &grid, glyphs: glyphs.sparkline, style: style)
+            Sparkline.draw(history, scale: scale, in: graph, into: &grid, glyphs: glyphs.sparkline, style: style,
+                           markStyle: palette.pending)
             let value = history.last.map { Format.percent(Double($0), unknown: glyphs.unknown) } ?? glyphs.unknown
             grid.putRight(value, in: Rect(x: block.maxX - valueWidth, y: block.maxY - 1, width: valueWidth, height: 1),
                           style: palette.value)
