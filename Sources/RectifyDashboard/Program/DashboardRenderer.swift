@@ -51,13 +51,14 @@ public enum DashboardRenderer {
             return
         }
         if state.view == .zoom {
-            ZoomView.draw(gpu: selected, data: data, in: body, into: &grid, glyphs: glyphs, palette: palette)
+            ZoomView.draw(gpu: selected, data: data, sort: state.expertSort, scroll: state.zoomScroll, in: body,
+                          into: &grid, glyphs: glyphs, palette: palette)
             return
         }
         switch PanelArrangement.arrange(in: body, gpus: config.gpus, experts: config.experts, selectedGPU: selected) {
         case .bars(let panels):
             for (gpu, rect) in panels.enumerated() {
-                GPUPanel.draw(gpu: gpu, data: data, selected: gpu == selected, in: rect, into: &grid,
+                GPUPanel.draw(gpu: gpu, data: data, selected: gpu == selected, sort: state.expertSort, in: rect, into: &grid,
                               glyphs: glyphs, palette: palette)
             }
         case .compact(let arrangement):
