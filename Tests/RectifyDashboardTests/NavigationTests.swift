@@ -55,7 +55,7 @@ import RectifyEngine
         #expect(typing.gpuJump == "5")
         #expect(typing.mode == .irfr, "digits go to the prompt, not the mode keys")
         let grid = Fixtures.render(typing, Fixtures.engine(Self.preset, steps: 1).snapshot(), width: 120, height: 40)
-        #expect(grid.lines[1].contains("jump to GPU: 5_  (Enter jumps, Esc cancels)"))
+        #expect(grid.lines[1].contains("jump to GPU: 5_ (Enter/Esc)"))
         let done = Self.press([.enter], typing)
         #expect(done.gpuJump == nil)
         #expect(done.selectedGPU == 5)

@@ -65,7 +65,7 @@ enum Header {
             column = grid.put("  * applies at the next batch", in: rect, column: column, row: row, style: palette.pending)
         }
         if let typed = state.gpuJump {
-            grid.put("  jump to GPU: \(typed)_  (Enter jumps, Esc cancels)", in: rect, column: column, row: row,
+            grid.put("  jump to GPU: \(typed)_ (Enter/Esc)", in: rect, column: column, row: row,
                      style: palette.notice)
         } else if let notice = state.notice {
             grid.put("  " + TerminalText.sanitized(notice), in: rect, column: column, row: row, style: palette.notice)
