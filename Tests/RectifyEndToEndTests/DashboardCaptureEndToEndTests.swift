@@ -27,10 +27,11 @@ extension DashboardTmuxTests {
     func snapshotKey() async throws {
         let folder = try Self.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let tmux = try await start(Self.quick + ["--snapshot-dir", folder, "--paused"], width: 200, height: 50)
+        let tmux = try await start(Self.quick + ["--snapshot-dir", folder, "--paused"], width: 200, height: 50,
+                                   until: "the header") { $0.hasHeader }
         defer { tmux.kill() }
         try await tmux.type("s")
-        try await wait(tmux, "step 1") { $0.step == 1 }
+        try await wait(tmux, "step 1 drawn") { $0.step == 1 && $0.text.contains("[GPU 0]") }
         try await tmux.type("x")
         let screen = try await wait(tmux, "the status line names the snapshot") {
             $0.statusLine?.contains(".{txt,svg,json}") ?? false
@@ -91,7 +92,9 @@ extension DashboardTmuxTests {
         let events = lines.dropFirst().compactMap { $0 as? [Any] }
         #expect(events.count == lines.count - 1 && events.count >= 2)
         let outputs = events.filter { $0.count == 3 && $0[1] as? String == "o" }.compactMap { $0[2] as? String }
-        #expect(outputs.first?.contains("Rectify  preset bursty-hot-expert") ?? false)
+        // The first frame: the header's words between colour changes.
+        let first = outputs.first ?? ""
+        #expect(first.contains("Rectify") && first.contains("bursty-hot-expert") && first.contains("\u{1B}[1;1H"))
         #expect(outputs.contains { $0.contains("by load") }, "the sorted panels were recorded")
         let times = events.compactMap { ($0.first as? NSNumber)?.doubleValue }
         #expect(times == times.sorted())
@@ -156,7 +159,7 @@ extension DashboardTmuxTests {
         try await tmux.type("g5")
         try await tmux.waitFor("jump to GPU: 5_")
         try await tmux.sendKeys("Enter")
-        try await wait(tmux, "GPU 5 selected") { $0.text.contains("g5") && !$0.text.contains("jump to GPU") }
+        try await wait(tmux, "GPU 5 selected") { $0.text.contains("[GPU 5]") && !$0.text.contains("jump to GPU") }
         try await tmux.type("z")
         try await tmux.waitFor("GPU 5 of 8")
         try await tmux.type("o")
