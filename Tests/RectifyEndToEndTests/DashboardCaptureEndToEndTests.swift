@@ -110,14 +110,21 @@ extension DashboardTmuxTests {
         #expect(screen.contains("dashboard-exit=2"), "\(screen)")
     }
 
-    @Test("a click selects a GPU, a second click zooms; the wheel moves on; mouse reporting is off after q")
-    func mouse() async throws {
+    /// The quick dashboard under a wrapper shell at 120x40, once every GPU panel shows; checks
+    /// that it asked for mouse reports.
+    func startWrappedWithMouse() async throws -> (TmuxSession, String) {
         let tmux = try await TmuxSession(command: wrapped(Self.quick), width: 120, height: 40)
-        defer { tmux.kill() }
         let screen = try await tmux.waitUntil("the dashboard runs", failingOn: ["dashboard-exit="], timeout: .seconds(20)) {
-            DashboardScreen($0).hasHeader && $0.contains("[GPU 0]") && $0.contains("GPU 3")
+            DashboardScreen($0).hasHeader && $0.contains("[GPU 0]") && $0.contains("GPU 7")
         }
         #expect(try await tmux.display("#{mouse_any_flag}") == "1", "the dashboard asked for mouse reports")
+        return (tmux, screen)
+    }
+
+    @Test("a click selects a GPU, a second click zooms; the wheel moves on; mouse reporting is off after q")
+    func mouse() async throws {
+        let (tmux, screen) = try await startWrappedWithMouse()
+        defer { tmux.kill() }
         let target = try #require(Self.position(of: "GPU 3", in: screen))
         try await tmux.click(x: target.x + 1, y: target.y + 1)
         try await tmux.waitFor("[GPU 3]")
@@ -136,12 +143,8 @@ extension DashboardTmuxTests {
 
     @Test("a signal turns mouse reporting off too; --no-mouse never turns it on")
     func mouseOffOnSignalAndNoMouse() async throws {
-        let tmux = try await TmuxSession(command: wrapped(Self.quick), width: 120, height: 40)
+        let (tmux, _) = try await startWrappedWithMouse()
         defer { tmux.kill() }
-        try await tmux.waitUntil("the dashboard runs", failingOn: ["dashboard-exit="], timeout: .seconds(20)) {
-            DashboardScreen($0).hasHeader && $0.contains("[GPU 0]")
-        }
-        #expect(try await tmux.display("#{mouse_any_flag}") == "1")
         try tmux.signal(SIGTERM, to: try await tmux.processID(named: "rectify"))
         let screen = try await tmux.waitFor("dashboard-exit=", timeout: .seconds(30))
         #expect(screen.contains("dashboard-exit=143"), "\(screen)")

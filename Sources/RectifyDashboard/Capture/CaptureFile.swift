@@ -23,10 +23,10 @@ final class CaptureFile {
     /// Writes all of `text`.
     func write(_ text: String) throws(CaptureError) {
         guard descriptor >= 0 else { throw CaptureError("cannot write \(path): already closed") }
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { buffer in
+            let written = bytes.withUnsafeBytes { buffer in
                 posixWrite(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
             }
             if written < 0 {
@@ -35,7 +35,6 @@ final class CaptureFile {
             }
             offset += written
         }
-        bytes.removeAll()
     }
 
     func close() {
@@ -48,7 +47,7 @@ final class CaptureFile {
 }
 
 /// write(2) and close(2), out of reach inside `CaptureFile`, whose methods shadow them.
-private func posixWrite(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+private func posixWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
     write(descriptor, buffer, count)
 }
 

@@ -22,9 +22,10 @@ enum GPUPanel {
                           into grid: inout CellGrid, palette: Palette) {
         let name = "GPU \(gpu)"
         let end = grid.put(selected ? "[\(name)]" : name, in: rect, style: selected ? palette.selectedTitle : palette.title)
-        // The sort order, when not by index, only where it fits before the number headings.
+        // The sort order, when not by index, only where it fits before the number headings (which
+        // are right-aligned, so a space always remains between).
         let order = " by " + sort.label
-        if sort != .index, end + order.count < columns.loadColumn {
+        if sort != .index, end + order.count <= columns.loadColumn {
             grid.put(order, in: rect, column: end, style: palette.label)
         }
         var column = columns.loadColumn
