@@ -73,6 +73,31 @@ static inline int rc_key_f(int n) { return KEY_F(n); }
 /// wcwidth is hidden by glibc's feature macros (see the declaration above).
 static inline int rc_wcwidth(unsigned int scalar) { return wcwidth((wchar_t)scalar); }
 
+// MARK: - Mouse (the button masks are built from the NCURSES_MOUSE_MASK macro)
+
+// Bits of rc_mouse_bits, the mouse reports the dashboard reacts to.
+#define RC_MOUSE_CLICK 1
+#define RC_MOUSE_DOUBLE_CLICK 2
+#define RC_MOUSE_PRESS 4
+#define RC_MOUSE_WHEEL_UP 8
+#define RC_MOUSE_WHEEL_DOWN 16
+
+/// The events asked for with mousemask: left clicks, double clicks and presses, the wheel.
+static inline mmask_t rc_mouse_mask(void) {
+    return BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED;
+}
+
+/// A getmouse report's button state as RC_MOUSE_* bits.
+static inline int rc_mouse_bits(mmask_t state) {
+    int bits = 0;
+    if (state & BUTTON1_CLICKED) bits |= RC_MOUSE_CLICK;
+    if (state & BUTTON1_DOUBLE_CLICKED) bits |= RC_MOUSE_DOUBLE_CLICK;
+    if (state & BUTTON1_PRESSED) bits |= RC_MOUSE_PRESS;
+    if (state & BUTTON4_PRESSED) bits |= RC_MOUSE_WHEEL_UP;
+    if (state & BUTTON5_PRESSED) bits |= RC_MOUSE_WHEEL_DOWN;
+    return bits;
+}
+
 // MARK: - Locale
 
 /// nl_langinfo(CODESET) names the character set of the current LC_CTYPE; true when it is UTF-8.

@@ -19,6 +19,8 @@ final class CursesScreen {
     /// The tier actually in effect (colour is dropped if the screen cannot start it).
     let tier: DisplayTier
     var palette: ColorPalette?
+    /// Mouse reporting is on (asked for and accepted): it must be turned off on the way out.
+    private(set) var mouseEnabled = false
     private var isOpen = true
 
     /// Sets up the screen with newterm, which returns NULL rather than exiting like initscr.
@@ -46,6 +48,9 @@ final class CursesScreen {
             palette = ColorPalette(defaultColors: use_default_colors() == OK, pairLimit: Int(rc_color_pairs()))
         }
         tier = DisplayTier(unicode: requested.unicode, color: palette != nil)
+        if options.mouse {
+            mouseEnabled = mousemask(rc_mouse_mask(), nil) != 0
+        }
     }
 
     /// Home/End sequences that terminals send whatever their terminfo entry says (tmux sends
@@ -83,6 +88,7 @@ final class CursesScreen {
         case KEY_CODE_YES:
             let code = Int32(bitPattern: UInt32(value))
             if code == KEY_RESIZE { return .resize }
+            if code == KEY_MOUSE { return readMouse() }
             return KeyTranslation.event(keyCode: code).map(CursesInput.key) ?? .unmapped
         case OK:
             return KeyTranslation.event(character: UInt32(value)).map(CursesInput.key) ?? .unmapped
@@ -91,10 +97,20 @@ final class CursesScreen {
         }
     }
 
-    /// Restores the terminal (endwin) and frees the screen. Safe to call twice.
+    /// The mouse report that came with KEY_MOUSE.
+    private func readMouse() -> CursesInput {
+        var report = MEVENT()
+        guard getmouse(&report) == OK,
+              let event = MouseTranslation.event(bits: rc_mouse_bits(report.bstate), x: report.x, y: report.y)
+        else { return .unmapped }
+        return .key(.mouse(event))
+    }
+
+    /// Restores the terminal (mouse reporting off, endwin) and frees the screen. Safe to call twice.
     func close() {
         guard isOpen else { return }
         isOpen = false
+        if mouseEnabled { mousemask(0, nil) }
         endwin()
         delscreen(screen)
     }

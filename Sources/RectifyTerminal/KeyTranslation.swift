@@ -40,3 +40,25 @@ enum KeyTranslation {
         }
     }
 }
+
+/// Maps ncurses mouse reports (as `rc_mouse_bits` bits) to `MouseEvent`s.
+enum MouseTranslation {
+    /// The event for a report at column `x`, row `y`; nil for reports the dashboard ignores
+    /// (other buttons, releases, movement). A double click wins over a click, a click over a press.
+    static func event(bits: Int32, x: Int32, y: Int32) -> MouseEvent? {
+        guard x >= 0, y >= 0 else { return nil }
+        let kind: MouseEvent.Kind
+        if bits & RC_MOUSE_DOUBLE_CLICK != 0 {
+            kind = .doubleClick
+        } else if bits & (RC_MOUSE_CLICK | RC_MOUSE_PRESS) != 0 {
+            kind = .click
+        } else if bits & RC_MOUSE_WHEEL_UP != 0 {
+            kind = .wheelUp
+        } else if bits & RC_MOUSE_WHEEL_DOWN != 0 {
+            kind = .wheelDown
+        } else {
+            return nil
+        }
+        return MouseEvent(kind, x: Int(x), y: Int(y))
+    }
+}

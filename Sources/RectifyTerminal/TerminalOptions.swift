@@ -8,11 +8,15 @@ public struct TerminalOptions: Sendable, Hashable {
     public var programName: String
     /// The command suggested when the dashboard cannot draw, e.g. `rectify run`.
     public var headlessCommand: String
+    /// Report mouse clicks and the wheel to the program (the dashboard, unless `--no-mouse`);
+    /// off, the terminal keeps its own selection.
+    public var mouse: Bool
 
     public init(noColor: Bool = false, asciiOnly: Bool = false,
-                programName: String = "rectify", headlessCommand: String = "rectify run") {
+                programName: String = "rectify", headlessCommand: String = "rectify run", mouse: Bool = false) {
         self.noColor = noColor
         self.asciiOnly = asciiOnly
+        self.mouse = mouse
         self.programName = programName
         self.headlessCommand = headlessCommand
     }

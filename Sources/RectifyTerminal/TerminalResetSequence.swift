@@ -6,12 +6,17 @@ import CNcursesw
 enum TerminalResetSequence {
     static let capabilities = ["op", "sgr0", "cnorm", "rmkx", "rmcup"]
 
-    /// The current terminal's reset bytes; needs the screen set up.
-    static func current() -> [UInt8] {
-        capabilities.flatMap { name -> [UInt8] in
+    /// Turns off every mouse reporting mode ncurses may have turned on (X10/normal, button and any
+    /// motion tracking, UTF-8, SGR and urxvt encodings): terminfo has no capability for it.
+    static let mouseOff = Array("\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1003l\u{1B}[?1005l\u{1B}[?1006l\u{1B}[?1015l".utf8)
+
+    /// The current terminal's reset bytes, with mouse reporting off if it was on; needs the screen set up.
+    static func current(mouse: Bool = false) -> [UInt8] {
+        let reset = capabilities.flatMap { name -> [UInt8] in
             guard let value = rc_terminfo_string(name) else { return [] }
             return withoutPadding(bytes(of: value))
         }
+        return mouse ? mouseOff + reset : reset
     }
 
     /// A C string's bytes as they are (terminfo strings need not be UTF-8).

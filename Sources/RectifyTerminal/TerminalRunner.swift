@@ -58,7 +58,7 @@ public enum TerminalRunner {
             signals.finish()
             throw error
         }
-        signals.armCrashRestore()
+        signals.armCrashRestore(mouse: screen.mouseEnabled)
 
         var status = FrameLoop(program: program, screen: screen, signals: signals).run()
         screen.close()

@@ -6,6 +6,8 @@ public enum KeyEvent: Hashable, Sendable {
     case up, down, left, right, pageUp, pageDown, home, end
     case enter, escape, tab, backTab, backspace
     case function(Int)
+    /// A click or wheel turn, when the terminal reports the mouse.
+    case mouse(MouseEvent)
 }
 
 /// What a full-screen program gives the terminal runner: a frame on demand, reactions to keys.

@@ -319,7 +319,7 @@ import TerminalCanvas
     @Test("keys bound to nothing change nothing")
     func unboundKeys() {
         let state = Self.state()
-        let unbound: [KeyEvent] = [.character("x"), .character("Q"), .character("0"), .character("5"),
+        let unbound: [KeyEvent] = [.character("X"), .character("Q"), .character("0"), .character("5"),
                                    .enter, .backspace, .function(1), .control("c"), .up, .down]
         for key in unbound {
             let (next, commands) = Self.press(key, state)

@@ -17,6 +17,9 @@ enum DashCommand {
             OptionSpec("no-color", nil, "Monochrome: each bar segment gets its own character (also NO_COLOR=1)."),
             OptionSpec("ascii", nil, "ASCII glyphs only (chosen automatically when no UTF-8 locale, not even C.UTF-8, exists)."),
             OptionSpec("threads", "N", "Worker threads for the engine (default: all cores)."),
+            OptionSpec("snapshot-dir", "DIR", "Folder the x key saves snapshots to (.txt, .svg, .json; default: the current folder)."),
+            OptionSpec("record", "FILE", "Record the session as an asciinema v2 cast (replay with 'asciinema play FILE')."),
+            OptionSpec("no-mouse", nil, "Leave the mouse to the terminal (its own text selection) instead of clicks and wheel."),
         ],
         notes: """
         Press ? in the dashboard for every key and the colour/glyph legend; q quits. With --trace the
@@ -39,7 +42,8 @@ enum DashCommand {
             threads = try args.int("threads", in: 1...256) ?? ProcessInfo.processInfo.activeProcessorCount
             mode = try args.choice("mode", RectifyMode.init(rawValue:), allowed: RectifyMode.allCases.map(\.rawValue))
         } catch { throw .usage(error) }
-        let options = TerminalOptions(noColor: args.flag("no-color"), asciiOnly: args.flag("ascii"))
+        let options = TerminalOptions(noColor: args.flag("no-color"), asciiOnly: args.flag("ascii"),
+                                      mouse: !args.flag("no-mouse"))
         // Following may wait a long time for a first step: learn first that there is a terminal.
         let early = args.value("follow") == nil ? nil
             : Result { () throws(TerminalUnavailable) in try TerminalRunner.prepare(options: options) }
@@ -83,7 +87,19 @@ enum DashCommand {
                                          presets: loadablePresets(), startPaused: args.flag("paused"), engineThreads: threads)
         dashboard.openedSource = openedSource
         dashboard.memoryBudget = try MemoryCheck.budget(args)
+        // Capture: the snapshot folder is checked when x is pressed (the status line says what is
+        // wrong); the recording is created now, so a bad path fails before the terminal is taken.
+        dashboard.snapshots = SnapshotSaver(directory: args.value("snapshot-dir") ?? ".")
+        let recorder: CastRecorder?
+        do throws(CaptureError) {
+            recorder = try args.value("record").map { path throws(CaptureError) in
+                try CastRecorder(path: path, term: prepared.terminal.name, timestamp: Int(Date().timeIntervalSince1970))
+            }
+        } catch {
+            throw .invalid("--record: \(error)")
+        }
         let program = DashboardProgram(preset: preset, options: dashboard)
+        program.recorder = recorder
         do {
             return try TerminalRunner.run(program, prepared: prepared)
         } catch {

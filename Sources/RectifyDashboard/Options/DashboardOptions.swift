@@ -21,6 +21,8 @@ public struct DashboardOptions: Sendable {
     public var openedSource: SourceHandOff?
     /// Presets switched to with `n`/`p` must fit in it (`--max-memory`).
     public var memoryBudget: MemoryBudget = .standard
+    /// Where `x` saves snapshots (`--snapshot-dir`, default the current folder).
+    public var snapshots = SnapshotSaver()
 
     public init(display: DisplayOptions = .full, framesPerSecond: Int = 10, stepsPerSecond: Int? = nil,
                 presets: [Preset] = [], startPaused: Bool = false,

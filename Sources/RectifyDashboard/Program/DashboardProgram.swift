@@ -14,6 +14,15 @@ public final class DashboardProgram: TerminalProgram {
     /// 0 once the user quit with `q`; `nil` while running or when the runner ended it otherwise
     /// (a signal: the CLI picks the status then).
     public private(set) var exitStatus: Int32?
+    /// Where `x` saves snapshots.
+    public let snapshots: SnapshotSaver
+    /// Records every changed frame (`--record`), if asked.
+    public var recorder: CastRecorder?
+    /// The frame last drawn: what a snapshot saves and where mouse clicks land.
+    public private(set) var lastFrame: CellGrid?
+    private let clock = ContinuousClock()
+    private let started: ContinuousClock.Instant
+    private var reportedRecordingFailure = false
 
     /// Starts the engine thread for `preset` at once.
     public convenience init(preset: Preset, options: DashboardOptions = DashboardOptions()) {
@@ -33,6 +42,8 @@ public final class DashboardProgram: TerminalProgram {
         if options.startPaused { engine.send(.singleStep) }
         snapshot = engine.snapshot()
         framesPerSecond = max(1, options.framesPerSecond)
+        snapshots = options.snapshots
+        started = clock.now
     }
 
     deinit { engine.stop() }
@@ -40,15 +51,31 @@ public final class DashboardProgram: TerminalProgram {
     public func tick() {
         snapshot = engine.snapshot()
         state.sync(with: snapshot)
+        if let failure = recorder?.failure, !reportedRecordingFailure {
+            reportedRecordingFailure = true
+            state.notice = "recording stopped: \(failure)"
+        }
     }
 
     public func render(into grid: inout CellGrid) {
         DashboardRenderer.render(state: state, snapshot: snapshot, into: &grid)
+        lastFrame = grid
+        let elapsed = clock.now - started
+        recorder?.record(grid, at: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
     }
 
     public func handle(_ key: KeyEvent) -> Bool {
+        if case .mouse(let event) = key {
+            state = DashboardState.mouse(state, event, width: lastFrame?.width ?? 0, height: lastFrame?.height ?? 0,
+                                         config: snapshot.config)
+            return true
+        }
         let (next, commands) = DashboardState.update(state, key)
         state = next
+        if state.snapshotRequested {
+            state.snapshotRequested = false
+            saveSnapshot()
+        }
         for command in commands { engine.send(command) }
         if state.quitRequested {
             exitStatus = 0
@@ -59,5 +86,21 @@ public final class DashboardProgram: TerminalProgram {
 
     public func didExit() {
         engine.stop()
+        recorder?.close()
+    }
+
+    /// Saves the frame on screen and the step's figures; the status line names the files or the problem.
+    private func saveSnapshot() {
+        guard let frame = lastFrame else {
+            state.notice = "snapshot: nothing drawn yet"
+            return
+        }
+        do {
+            let name = try snapshots.save(grid: frame, state: state, snapshot: snapshot)
+            let folder = snapshots.directory == "." ? "" : snapshots.path("")
+            state.notice = "saved \(folder)\(name).{txt,svg,json}"
+        } catch {
+            state.notice = "snapshot not saved: \(error)"
+        }
     }
 }

@@ -52,13 +52,14 @@ public enum DashboardRenderer {
             return
         }
         if state.view == .zoom {
-            ZoomView.draw(gpu: selected, data: data, in: body, into: &grid, theme: theme)
+            ZoomView.draw(gpu: selected, data: data, sort: state.expertSort, scroll: state.zoomScroll, in: body,
+                          into: &grid, theme: theme)
             return
         }
         switch PanelArrangement.arrange(in: body, gpus: config.gpus, experts: config.experts, selectedGPU: selected) {
         case .bars(let panels):
             for (gpu, rect) in panels.enumerated() {
-                GPUPanel.draw(gpu: gpu, data: data, selected: gpu == selected, in: rect, into: &grid,
+                GPUPanel.draw(gpu: gpu, data: data, selected: gpu == selected, sort: state.expertSort, in: rect, into: &grid,
                               theme: theme)
             }
         case .compact(let arrangement):

@@ -14,6 +14,14 @@ public struct DashboardState: Equatable, Sendable {
     /// The capacity-factor sweep overlay (`w`) is open over the current view.
     public var sweepVisible = false
     public var selectedGPU = 0
+    /// The order the GPU panels list their experts in (`o`).
+    public var expertSort: ExpertSort = .index
+    /// The GPU number typed so far after `g`; `nil` while no jump prompt is open.
+    public var gpuJump: String?
+    /// Expert rows scrolled past in the zoom view (mouse wheel) when the GPU's experts do not all fit.
+    public var zoomScroll = 0
+    /// `x` asked for a snapshot of the screen; the program saves it and clears this.
+    public var snapshotRequested = false
     public var display: DisplayOptions
     /// Presets `n`/`p` cycle through, and the one requested.
     public var presets: [Preset]

@@ -7,8 +7,12 @@ extension DashboardState {
     /// Only keys in `KeyBindings.all` do anything. With the help overlay open, keys bound for the
     /// help (and the ones that always work) act; any other key just closes the overlay.
     public static func update(_ state: DashboardState, _ key: KeyEvent) -> (DashboardState, [EngineCommand]) {
+        if let typed = state.gpuJump, let jumped = GPUJump.handle(key, typed: typed, state: state) {
+            return (jumped, [])
+        }
         var next = state
         next.notice = nil
+        next.gpuJump = nil
         guard let action = KeyBindings.action(for: key, helpOpen: state.helpVisible) else {
             if state.helpVisible {
                 next.helpVisible = false
@@ -95,6 +99,13 @@ extension DashboardState {
             next.selectedGPU = max(0, state.config.gpus - 1)
         case .scrollHelp(let delta):
             next.helpScroll = min(max(0, state.helpScroll + delta), HelpContent.lineCount - 1)
+        case .cycleExpertSort:
+            next.expertSort = state.expertSort.next
+            next.notice = "experts sorted by \(next.expertSort.label)"
+        case .startGPUJump:
+            next.gpuJump = ""
+        case .saveSnapshot:
+            next.snapshotRequested = true
         case .redraw:
             // The terminal runner repaints on Ctrl+L; nothing changes here.
             break
@@ -114,6 +125,7 @@ extension DashboardState {
         case .quit:
             next.quitRequested = true
         }
+        if next.selectedGPU != state.selectedGPU || next.view != state.view { next.zoomScroll = 0 }
         // The engine computes the compare view's extra figures only while it is open.
         if next.view != state.view, next.view == .compare || state.view == .compare {
             commands.append(.setCompareDetails(next.view == .compare))

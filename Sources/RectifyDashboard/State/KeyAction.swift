@@ -24,6 +24,12 @@ public enum KeyAction: Hashable, Sendable {
     case firstGPU
     case lastGPU
     case scrollHelp(Int)
+    /// Cycle the order GPU panels list experts in: index, load, overflow, padding.
+    case cycleExpertSort
+    /// Open the "jump to GPU" prompt (`g`, digits, Enter).
+    case startGPUJump
+    /// Save the screen (text and SVG) and the step's figures (JSON) to the snapshot folder.
+    case saveSnapshot
     case redraw
     case toggleHelp
     /// Esc: close the help, then the sweep, then zoom or compare; otherwise nothing.

@@ -29,6 +29,11 @@ struct ExpertData {
                              overflow: f.expertDropped[e], capacity: expertCapacity)
     }
 
+    /// The experts `gpu` holds, in the order `sort` lists them.
+    func experts(gpu: Int, sortedBy sort: ExpertSort) -> [Int] {
+        sort.order(gpu * perGPU..<(gpu + 1) * perGPU, values: values(expert:))
+    }
+
     func totals(gpu: Int) -> GPUTotals {
         gpu >= 0 && gpu < gpuTotals.count ? gpuTotals[gpu] : GPUTotals()
     }

@@ -3,18 +3,17 @@ import TerminalCanvas
 /// One GPU: a title row (with the number column headings), one bar per expert it holds, and a
 /// totals row (overflow, padding, IR work, FR fills, load).
 enum GPUPanel {
-    static func draw(gpu: Int, data: ExpertData, selected: Bool, in rect: Rect, into grid: inout CellGrid,
-                     theme: Theme) {
+    static func draw(gpu: Int, data: ExpertData, selected: Bool, sort: ExpertSort = .index, in rect: Rect,
+                     into grid: inout CellGrid, theme: Theme) {
         let palette = theme.palette
         grid.clear(rect)
         guard rect.height >= 1 else { return }
         let labelWidth = PanelArrangement.expertLabelWidth(experts: data.experts)
         let columns = BarRow.Columns(width: rect.width, labelWidth: labelWidth)
-        drawTitle(gpu: gpu, columns: columns, selected: selected, in: rect.row(0), into: &grid, palette: palette)
-        let first = gpu * data.perGPU
+        drawTitle(gpu: gpu, columns: columns, selected: selected, sort: sort, in: rect.row(0), into: &grid, palette: palette)
         let bars = min(data.perGPU, rect.height - 2)
-        for index in 0..<max(0, bars) {
-            BarRow.draw(data.values(expert: first + index), expert: first + index, columns: columns,
+        for (index, expert) in data.experts(gpu: gpu, sortedBy: sort).prefix(max(0, bars)).enumerated() {
+            BarRow.draw(data.values(expert: expert), expert: expert, columns: columns,
                         scale: data.scale, in: rect.row(1 + index), into: &grid, theme: theme)
         }
         if rect.height >= 2 {
@@ -22,10 +21,16 @@ enum GPUPanel {
         }
     }
 
-    static func drawTitle(gpu: Int, columns: BarRow.Columns, selected: Bool, in rect: Rect,
+    static func drawTitle(gpu: Int, columns: BarRow.Columns, selected: Bool, sort: ExpertSort = .index, in rect: Rect,
                           into grid: inout CellGrid, palette: Palette) {
         let name = "GPU \(gpu)"
-        grid.put(selected ? "[\(name)]" : name, in: rect, style: selected ? palette.selectedTitle : palette.title)
+        let end = grid.put(selected ? "[\(name)]" : name, in: rect, style: selected ? palette.selectedTitle : palette.title)
+        // The sort order, when not by index, only where it fits before the number headings (which
+        // are right-aligned, so a space always remains between).
+        let order = " by " + sort.label
+        if sort != .index, end + order.count <= columns.loadColumn {
+            grid.put(order, in: rect, column: end, style: palette.label)
+        }
         var column = columns.loadColumn
         let headings = [("load", true), ("ovf", columns.showOverflow), ("pad", columns.showPadding)]
         for (heading, shown) in headings where shown {

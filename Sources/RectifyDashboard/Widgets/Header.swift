@@ -70,7 +70,10 @@ enum Header {
         if pending {
             column = grid.put("  * applies at the next batch", in: rect, column: column, row: row, style: palette.pending)
         }
-        if let notice = state.notice {
+        if let typed = state.gpuJump {
+            grid.put("  jump to GPU: \(typed)_ (Enter/Esc)", in: rect, column: column, row: row,
+                     style: palette.notice)
+        } else if let notice = state.notice {
             grid.put("  " + TerminalText.sanitized(notice), in: rect, column: column, row: row, style: palette.notice)
         } else if let message = snapshot.message {
             grid.put("  " + TerminalText.sanitized(message), in: rect, column: column, row: row, style: palette.error)

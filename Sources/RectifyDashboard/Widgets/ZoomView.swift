@@ -2,15 +2,17 @@ import TerminalCanvas
 
 /// One GPU's bars over the whole body, in several columns when its experts do not fit one below the other.
 enum ZoomView {
-    static func draw(gpu: Int, data: ExpertData, in body: Rect, into grid: inout CellGrid,
-                     theme: Theme) {
+    /// `scroll` skips that many expert rows (clamped) when they do not all fit; `sort` orders them.
+    static func draw(gpu: Int, data: ExpertData, sort: ExpertSort = .index, scroll: Int = 0, in body: Rect,
+                     into grid: inout CellGrid, theme: Theme) {
         let (glyphs, palette) = (theme.glyphs, theme.palette)
         grid.clear(body)
         let arrangement = ZoomArrangement.arrange(in: body, experts: data.perGPU, totalExperts: data.experts)
         let labelWidth = PanelArrangement.expertLabelWidth(experts: data.experts)
         let arrows = glyphs.unicode ? "← →" : "<- ->"
         var column = grid.put("GPU \(gpu)", in: arrangement.title, style: palette.selectedTitle)
-        column = grid.put(" of \(data.gpus)  experts \(gpu * data.perGPU)-\(gpu * data.perGPU + data.perGPU - 1)",
+        column = grid.put(" of \(data.gpus)  experts \(gpu * data.perGPU)-\(gpu * data.perGPU + data.perGPU - 1)"
+                          + (sort == .index ? "" : " by \(sort.label)"),
                           in: arrangement.title, column: column, style: palette.label)
         column = grid.put("  (\(arrows) other GPU, Esc back)", in: arrangement.title, column: column, style: palette.label)
         // Number column headings over the last column of bars, if the title leaves room.
@@ -25,19 +27,21 @@ enum ZoomView {
                 }
             }
         }
-        let first = gpu * data.perGPU
+        let skipped = min(max(0, scroll), data.perGPU - arrangement.shown)
+        let experts = Array(data.experts(gpu: gpu, sortedBy: sort).dropFirst(skipped))
         for (index, rect) in arrangement.columns.enumerated() {
             let columns = BarRow.Columns(width: rect.width, labelWidth: labelWidth)
             for row in 0..<rect.height {
                 let offset = index * arrangement.barsPerColumn + row
-                guard offset < arrangement.shown else { break }
-                BarRow.draw(data.values(expert: first + offset), expert: first + offset, columns: columns,
+                guard offset < arrangement.shown, offset < experts.count else { break }
+                let expert = experts[offset]
+                BarRow.draw(data.values(expert: expert), expert: expert, columns: columns,
                             scale: data.scale, in: rect.row(row), into: &grid, theme: theme)
             }
         }
         var totals = arrangement.totals
         if arrangement.shown < data.perGPU {
-            let note = "(\(data.perGPU - arrangement.shown) more experts: enlarge the terminal)  "
+            let note = "(\(data.perGPU - arrangement.shown) more experts: wheel scrolls, or enlarge the terminal)  "
             let end = grid.put(note, in: totals, style: palette.notice)
             totals = Rect(x: totals.x + end, y: totals.y, width: totals.width - end, height: totals.height)
         }

@@ -119,6 +119,26 @@ final class TmuxSession {
         try await run(["send-keys", "-t", target, "-l", "--", text])
     }
 
+    /// Sends raw bytes to the pane as if typed (`send-keys -H`): for reports tmux has no key name for.
+    func sendBytes(_ bytes: [UInt8]) async throws {
+        let hex = bytes.map { byte in String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }
+        try await run(["send-keys", "-t", target, "-H"] + hex)
+    }
+
+    /// A left click at column `x`, row `y` (0-based) as the terminal reports it in the X10/normal
+    /// encoding (`ESC [ M` and three bytes) that ncurses expects when terminfo's kmous is `\E[M`, as
+    /// for tmux-256color and screen-256color: a press, then a release. Cells up to 94 only (one byte).
+    func click(x: Int, y: Int) async throws {
+        precondition(x < 95 && y < 95, "the one-byte encoding reaches column and row 94")
+        let position = [UInt8(33 + x), UInt8(33 + y)]
+        try await sendBytes([0x1B, 0x5B, 0x4D, 32] + position + [0x1B, 0x5B, 0x4D, 32 + 3] + position)
+    }
+
+    /// The wheel turned one notch down (`down`) or up at column `x`, row `y`, X10 encoding as `click`.
+    func wheel(down: Bool, x: Int, y: Int) async throws {
+        try await sendBytes([0x1B, 0x5B, 0x4D, UInt8(32 + 64 + (down ? 1 : 0)), UInt8(33 + x), UInt8(33 + y)])
+    }
+
     /// Resizes the window (and the pane in it); the program sees SIGWINCH.
     func resize(width: Int, height: Int) async throws {
         try await run(["resize-window", "-t", target, "-x", String(width), "-y", String(height)])
