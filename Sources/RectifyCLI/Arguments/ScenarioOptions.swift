@@ -95,7 +95,8 @@ enum ScenarioOptions {
                 : try TraceShape.follow(path: path, layer: layer, limit: followWait, stop: stop)
             try fit(shape, path: path, routing: &routing, gpus: gpus, experts: experts, tokensPerGPU: tokensPerGPU,
                     topKGiven: topKGiven != nil)
-            preset.workload = .trace(TraceSpec(path: path, loop: looping, layer: layer, follow: followPath != nil))
+            preset.workload = followPath == nil ? .trace(TraceSpec(path: path, loop: looping, layer: layer))
+                                                : .follow(FollowSpec(path: path, layer: layer))
             // The preset's own description speaks of its synthetic workload, not of this trace.
             preset.description = followPath == nil ? "router logits replayed from \(path)" : "capture \(path), followed as it is written"
             opened = shape.source

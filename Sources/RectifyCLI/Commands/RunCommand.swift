@@ -88,7 +88,7 @@ enum RunCommand {
         try MemoryCheck.check(args, scenario: scenario, batchesHeld: 1, hidden: true, keptSteps: keptSteps,
                               bytesPerKeptStep: MemoryCheck.reportBytesPerStep(preset.routing, modes: modes.count, detail: detail))
         let report: RunReport
-        if let stop, case .trace(let trace) = preset.workload, trace.follow {
+        if let stop, case .follow = preset.workload {
             let storage = format == .jsonl ? .latestOnly : try storage(format, keeps: keeps, modes: modes)
             report = try FollowRun.route(scenario: scenario, modes: modes, steps: steps, idleTimeout: idleTimeout,
                                          detail: detail, threads: threads, stop: stop, storage: storage,
