@@ -28,7 +28,7 @@ let package = Package(
         .testTarget(name: "RectifyCLITests", dependencies: ["RectifyCLI", "RectifyEngine"]),
         .testTarget(name: "RectifyDashboardTests", dependencies: ["RectifyDashboard", "RectifyEngine", "TerminalCanvas"]),
         .testTarget(name: "TerminalCanvasTests", dependencies: ["TerminalCanvas"]),
-        .testTarget(name: "RectifyTerminalTests", dependencies: ["RectifyTerminal"]),
+        .testTarget(name: "RectifyTerminalTests", dependencies: ["RectifyTerminal", "TerminalCanvas"]),
         .testTarget(name: "RectifyEndToEndTests", dependencies: ["RectifyEngine"]),
     ],
     swiftLanguageModes: [.v6]

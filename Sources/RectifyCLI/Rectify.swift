@@ -6,30 +6,33 @@ import RectifyTerminal
 public enum Rectify {
     public static let version = "0.1.0"
 
-    static let overview = """
-    rectify \(version): top-k MoE routing with expert capacity and the Rectify-Router
-    (Intra-GPU Rectification and Fill-in Rectification, Zeng et al., EMNLP 2024).
+    /// `rectify --help`: the commands listed from `CommandRegistry`, each with its overview line.
+    static var overview: String {
+        let commands = CommandRegistry.listed.compactMap { command in command.overview.map { overviewLine(command.name, $0) } }
+        return """
+        rectify \(version): top-k MoE routing with expert capacity and the Rectify-Router
+        (Intra-GPU Rectification and Fill-in Rectification, Zeng et al., EMNLP 2024).
 
-    Usage: rectify [COMMAND] [OPTIONS]
+        Usage: rectify [COMMAND] [OPTIONS]
 
-    Commands:
-      dash        Live terminal dashboard (the default when no command is given)
-      run         Route batches headless; table, json, jsonl or csv output
-      sweep       Sweep the capacity factor per mode and baseline; table, json, csv, --svg chart
-      bench       Measure routing speed per mode
-      presets     List presets
-      validate    Check preset files
+        Commands:
+        \(commands.joined(separator: "\n"))
 
-    Options:
-      --version   Print the version and exit
-      --help      Show this help; 'rectify COMMAND --help' for a command's options
+        Options:
+        \(overviewLine("--version", "Print the version and exit"))
+        \(overviewLine("--help", "Show this help; 'rectify COMMAND --help' for a command's options"))
 
-    Exit status: 0 success, 2 usage or invalid input, 1 runtime error.
+        Exit status: 0 success, 2 usage or invalid input, 1 runtime error.
 
-    """
+        """
+    }
+
+    private static func overviewLine(_ name: String, _ text: String) -> String {
+        "  " + name + String(repeating: " ", count: max(2, 12 - name.count)) + text
+    }
 
     /// The commands `rectify` knows, for suggestions when one is misspelt.
-    static let commands = ["dash", "run", "sweep", "bench", "presets", "validate", "help", "version"]
+    static var commands: [String] { CommandRegistry.listed.map(\.name) + ["help", "version"] }
 
     /// Makes crashes and SIGQUIT end the process promptly, with the terminal restored, instead of
     /// waiting in the Swift runtime's interactive crash reporter (see `CrashReporting`). Call
@@ -47,20 +50,8 @@ public enum Rectify {
             switch command {
             case "--help", "-h", "help": output = overview
             case "--version", "version": output = "rectify \(version)\n"
-            case "run":
-                // Written in pieces: a long csv or jsonl run is read back from its spool.
-                var failed = false
-                try RunCommand.run(rest) { (piece: Data) in
-                    if !failed && !StandardStreams.writeOutput(piece) { failed = true }
-                }
-                return failed ? 1 : 0
-            case "sweep": output = try SweepCommand.run(rest)
-            case "bench": output = try BenchCommand.run(rest)
-            case "presets": output = try PresetsCommand.list(rest)
-            case "validate": output = try PresetsCommand.validate(rest)
-            case "dash": return try DashCommand.run(rest)
-            case "terminal-demo": return try TerminalDemoCommand.run(rest)
             default:
+                if let known = CommandRegistry.named(command) { return try known.run(rest) }
                 if command.hasPrefix("-") { return try DashCommand.run(arguments) }
                 let hint = Spelling.suggestion(for: command, in: commands)
                 throw CLIError.usage(UsageError("unknown command \(UsageError.quoted(command))\(hint)"))

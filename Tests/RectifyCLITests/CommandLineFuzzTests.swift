@@ -40,7 +40,7 @@ struct CommandLineFuzzTests {
             do {
                 guard let options = try RunCommand.options(args) else { valid += 1; continue }
                 // Never --follow: it would wait for a capture. The mutations cannot spell it.
-                guard options.args.value("follow") == nil else { continue }
+                guard try options.args[ScenarioOptions.follow] == nil else { continue }
                 _ = try ScenarioOptions.resolve(options.args, traceLoopDefault: false)
                 valid += 1
             } catch {

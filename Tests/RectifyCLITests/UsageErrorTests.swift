@@ -104,41 +104,60 @@ struct UsageErrorTests {
 
 @Suite("Command-line pieces")
 struct CommandLinePieceTests {
-    static let spec = CommandSpec(name: "demo", summary: "A demo.", usage: "rectify demo [options]", options: [
-        OptionSpec("count", "N", "How many."),
-        OptionSpec("verbose", nil, "Say more."),
-    ], notes: "Notes here.")
+    static let count = OptionKey<Int>.int("count", "N", in: 1...10, "How many.")
+    static let verbose = FlagKey("verbose", "Say more.")
+    static let letter = OptionKey<Int>.choice("count", "N", allowed: ["a", "b"], "How many.") { $0 == "a" ? 1 : nil }
+    static let spec = CommandSpec(name: "demo", summary: "A demo.", usage: "rectify demo [options]", options: [count, verbose],
+                                  notes: "Notes here.")
 
     @Test("values, inline values, flags, -h and positionals after --")
     func parses() throws {
         let args = try ParsedArguments(["--count", "3", "--verbose", "file", "-5", "--", "--count", "-x"], spec: Self.spec)
-        #expect(args.value("count") == "3")
-        #expect(args.flag("verbose"))
-        #expect(!args.flag("help"))
+        #expect(try args[Self.count] == 3)
+        #expect(try args[Self.verbose])
+        #expect(!args.helpRequested)
         #expect(args.positionals == ["file", "-5", "--count", "-x"])
-        #expect(try args.int("count", in: 1...10) == 3)
-        #expect(try args.int("missing", in: 1...10) == nil)
+        #expect(try ParsedArguments([], spec: Self.spec)[Self.count] == nil)
         let inline = try ParsedArguments(["--count=7", "-h"], spec: Self.spec)
-        #expect(inline.value("count") == "7")
-        #expect(inline.flag("help"))
-        #expect(try ParsedArguments(["--count="], spec: Self.spec).value("count") == "")
+        #expect(try inline[Self.count] == 7)
+        #expect(inline.helpRequested)
+        #expect(try ParsedArguments(["--count="], spec: Self.spec)[OptionKey<String>.text("count", "N", "How many.")] == "")
     }
 
     @Test("range and choice errors name the option and what is allowed")
     func valueErrors() throws {
         let args = try ParsedArguments(["--count", "11"], spec: Self.spec)
-        #expect(throws: UsageError.self) { try args.int("count", in: 1...10) }
         do {
-            _ = try args.int("count", in: 1...10)
-        } catch {
-            #expect(error.description == "invalid --count '11': expected an integer from 1 to 10; see 'rectify demo --help'")
-        }
-        do {
-            _ = try args.choice("count", { $0 == "a" ? 1 : nil }, allowed: ["a", "b"])
+            _ = try args[Self.count]
             Issue.record("should fail")
         } catch {
-            #expect(error.description == "invalid --count '11': expected one of a, b; see 'rectify demo --help'")
+            #expect(error.exitStatus == 2)
+            #expect(error.message == "invalid --count '11': expected an integer from 1 to 10; see 'rectify demo --help'")
         }
+        do {
+            _ = try args[Self.letter]
+            Issue.record("should fail")
+        } catch {
+            #expect(error.message == "invalid --count '11': expected one of a, b; see 'rectify demo --help'")
+        }
+    }
+
+    @Test("reading an option the command does not declare is an internal error, not a silent nil")
+    func undeclaredRead() throws {
+        let args = try ParsedArguments(["--count", "3"], spec: Self.spec)
+        let undeclared = OptionKey<Int>.int("colour", "N", in: 1...10, "Not declared.")
+        do {
+            _ = try args[undeclared]
+            Issue.record("an undeclared read should fail")
+        } catch {
+            #expect(error.exitStatus == 1)
+            #expect(error.message == "internal error: --colour is read but not declared for 'rectify demo'")
+        }
+        #expect(throws: CLIError.self) { try args[FlagKey("quiet", "Not declared.")] }
+        // Code shared by commands that do not all declare an option says so at the read.
+        #expect(try args[ifDeclared: undeclared] == nil)
+        #expect(try args[ifDeclared: FlagKey("quiet", "Not declared.")] == false)
+        #expect(try args[ifDeclared: Self.count] == 3)
     }
 
     @Test("unknown options, values for flags, missing values")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import RectifyEngine
 @testable import RectifyDashboard
+import TerminalCanvas
 
 /// The snapshot writers (text, SVG, JSON, the files and their names) and the asciinema recorder.
 @Suite struct CaptureTests {

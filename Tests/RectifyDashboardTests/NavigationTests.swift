@@ -1,6 +1,7 @@
 import Testing
 import RectifyEngine
 @testable import RectifyDashboard
+import TerminalCanvas
 
 /// The htop/k9s-style navigation: the expert sort order (`o`), jump to a GPU (`g` digits Enter),
 /// and mouse clicks and the wheel, as state changes.

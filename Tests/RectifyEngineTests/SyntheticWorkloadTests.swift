@@ -94,6 +94,16 @@ struct SyntheticWorkloadTests {
         }
     }
 
+    @Test("hidden states switched on and off through BatchSource, with no downcast")
+    func hiddenStatesThroughProtocol() throws {
+        let source: any BatchSource = try Self.workload(gpus: 2, experts: 8, tokensPerGPU: 10, includeHidden: false)
+        #expect(try #require(try source.nextBatch()).hidden == nil)
+        source.includeHiddenStates(true)
+        #expect(try #require(try source.nextBatch()).hidden != nil)
+        source.includeHiddenStates(false)
+        #expect(try #require(try source.nextBatch()).hidden == nil)
+    }
+
     @Test("bursts: a hot expert exactly in the burst windows, and its requests jump")
     func bursts() throws {
         var p = SyntheticParameters()

@@ -1,5 +1,5 @@
 import CNcursesw
-import RectifyDashboard
+import TerminalCanvas
 import Testing
 @testable import RectifyTerminal
 

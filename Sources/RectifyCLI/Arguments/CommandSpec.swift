@@ -1,5 +1,6 @@
 /// One option a command accepts; options carry their own help so `--help` is generated from them.
-struct OptionSpec: Sendable {
+/// Commands declare options as typed keys (`OptionKey`, `FlagKey`), each of which holds one of these.
+struct OptionSpec: OptionDeclaration {
     /// The long name without dashes, e.g. `capacity-factor`.
     let name: String
     /// The value's placeholder, e.g. `F`; `nil` for a flag.
@@ -11,10 +12,15 @@ struct OptionSpec: Sendable {
         self.value = value
         self.help = help
     }
+
+    var spec: OptionSpec { self }
 }
 
-/// A subcommand's name, summary, usage line and options.
+/// A subcommand's name, summary, usage line and options: its `--help` is generated from it and its
+/// command line parsed against it. Every command takes `--help` (`CommandSpec.helpFlag`) as well.
 struct CommandSpec: Sendable {
+    static let helpFlag = FlagKey("help", "Show this help and exit.")
+
     let name: String
     let summary: String
     let usage: String
@@ -22,11 +28,11 @@ struct CommandSpec: Sendable {
     /// Extra paragraphs after the options (formats, examples).
     let notes: String
 
-    init(name: String, summary: String, usage: String, options: [OptionSpec], notes: String = "") {
+    init(name: String, summary: String, usage: String, options: [any OptionDeclaration], notes: String = "") {
         self.name = name
         self.summary = summary
         self.usage = usage
-        self.options = options + [OptionSpec("help", nil, "Show this help and exit.")]
+        self.options = options.map(\.spec) + [Self.helpFlag.spec]
         self.notes = notes
     }
 

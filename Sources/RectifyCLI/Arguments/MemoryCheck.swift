@@ -4,17 +4,18 @@ import RectifyEngine
 /// the command will hold, against `--max-memory` or the default budget. A refusal is exit status 2
 /// with the sizes, before the first large allocation.
 enum MemoryCheck {
-    static let spec = OptionSpec("max-memory", "SIZE",
-                                 "Refuse configurations estimated to need more memory than SIZE (e.g. 8G, 512M, none). Default: half of the physical memory.")
+    static let maxMemory = OptionKey<MemoryBudget>("max-memory", "SIZE",
+                                                   "Refuse configurations estimated to need more memory than SIZE (e.g. 8G, 512M, none). Default: half of the physical memory.") { text, command throws(CLIError) in
+        guard let budget = MemoryBudget(parsing: text) else {
+            throw .usage(UsageError("invalid --max-memory '\(text)': expected a size such as 8G, 512M, 2000000000 or none",
+                                    command: command))
+        }
+        return budget
+    }
 
     /// The budget `--max-memory` names, or the default.
     static func budget(_ args: ParsedArguments) throws(CLIError) -> MemoryBudget {
-        guard let text = args.value("max-memory") else { return .standard }
-        guard let budget = MemoryBudget(parsing: text) else {
-            throw .usage(UsageError("invalid --max-memory '\(text)': expected a size such as 8G, 512M, 2000000000 or none",
-                                    command: args.command))
-        }
-        return budget
+        try args[maxMemory] ?? .standard
     }
 
     /// Checks what routing `scenario` holds at once: `batchesHeld` batches (with hidden states when

@@ -2,14 +2,18 @@ import RectifyEngine
 
 /// Options and positionals of one command line, checked against its `CommandSpec`.
 struct ParsedArguments: Sendable {
-    private(set) var values: [String: String] = [:]
-    private(set) var flags: Set<String> = []
+    /// Read through typed keys only (`args[key]`), so every read goes through a declaration.
+    private var values: [String: String] = [:]
+    private var flags: Set<String> = []
     private(set) var positionals: [String] = []
     let command: String
+    /// The names of the options the command declares: the only ones that may be read.
+    private let declared: Set<String>
 
     /// Accepts `--name value`, `--name=value`, flags, and `-h`; everything else is a usage error.
     init(_ arguments: [String], spec: CommandSpec) throws(UsageError) {
         command = spec.name
+        declared = Set(spec.options.map(\.name))
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -54,36 +58,42 @@ struct ParsedArguments: Sendable {
         }
     }
 
-    func flag(_ name: String) -> Bool { flags.contains(name) }
-    func value(_ name: String) -> String? { values[name] }
-
-    /// An integer option within `range`, or `nil` when absent.
-    func int(_ name: String, in range: ClosedRange<Int>) throws(UsageError) -> Int? {
-        guard let text = values[name] else { return nil }
-        guard let number = Int(text), range.contains(number) else {
-            throw UsageError("invalid --\(name) \(UsageError.quoted(text)): expected an integer from \(range.lowerBound) to \(range.upperBound)", command: command)
+    /// The value of `key`: `nil` when absent, else parsed and checked by the key.
+    subscript<Value>(key: OptionKey<Value>) -> Value? {
+        get throws(CLIError) {
+            try checkDeclared(key.spec)
+            guard let text = values[key.spec.name] else { return nil }
+            return try key.parse(text, command)
         }
-        return number
     }
 
-    /// A decimal number within `range`, or `nil` when absent.
-    func double(_ name: String, in range: ClosedRange<Double>) throws(UsageError) -> Double? {
-        guard let text = values[name] else { return nil }
-        guard let number = Double(text), number.isFinite, range.contains(number) else {
-            throw UsageError("invalid --\(name) \(UsageError.quoted(text)): expected a number from \(range.lowerBound) to \(Int(range.upperBound))", command: command)
+    /// Whether the flag was given.
+    subscript(key: FlagKey) -> Bool {
+        get throws(CLIError) {
+            try checkDeclared(key.spec)
+            return flags.contains(key.spec.name)
         }
-        return number
     }
 
-    /// One of a fixed set of words, or `nil` when absent.
-    func choice<T>(_ name: String, _ parse: (String) -> T?, allowed: [String]) throws(UsageError) -> T? {
-        guard let text = values[name] else { return nil }
-        guard let chosen = parse(text) else {
-            let hint = Spelling.suggestion(for: text, in: allowed)
-            throw UsageError("invalid --\(name) \(UsageError.quoted(text))\(hint): expected one of \(allowed.joined(separator: ", "))",
-                             command: command)
+    /// For code that serves several commands, not all of which declare `key`: absent where undeclared.
+    subscript<Value>(ifDeclared key: OptionKey<Value>) -> Value? {
+        get throws(CLIError) { declared.contains(key.spec.name) ? try self[key] : nil }
+    }
+
+    /// For code that serves several commands, not all of which declare `key`: false where undeclared.
+    subscript(ifDeclared key: FlagKey) -> Bool {
+        get throws(CLIError) { declared.contains(key.spec.name) ? try self[key] : false }
+    }
+
+    /// Whether `--help` (or `-h`) was given; every command declares it.
+    var helpRequested: Bool { flags.contains(CommandSpec.helpFlag.spec.name) }
+
+    /// Reading an option the command does not declare is a programmer error: the command's
+    /// `--help` would not list it and the parser would never fill it in.
+    private func checkDeclared(_ option: OptionSpec) throws(CLIError) {
+        guard declared.contains(option.name) else {
+            throw .runtime("internal error: --\(option.name) is read but not declared for 'rectify \(command)'")
         }
-        return chosen
     }
 }
 
@@ -119,7 +129,7 @@ extension CommandSpec {
     func parseOptions(_ arguments: [String]) throws(CLIError) -> ParsedArguments? {
         let args: ParsedArguments
         do { args = try ParsedArguments(arguments, spec: self) } catch { throw .usage(error) }
-        if args.flag("help") { return nil }
+        if args.helpRequested { return nil }
         if let extra = args.positionals.first {
             throw .usage(UsageError("unexpected argument \(UsageError.quoted(extra))", command: name))
         }

@@ -2,25 +2,33 @@ import RectifyEngine
 
 /// The workload and routing options shared by `run`, `dash` and `bench`: a preset plus overrides.
 enum ScenarioOptions {
-    static let specs: [OptionSpec] = [
-        OptionSpec("preset", "NAME|FILE", "Preset name (see 'rectify presets') or path to a preset .json. Default: default."),
-        OptionSpec("trace", "FILE.npy|DIR", "Replay router logits instead of the synthetic workload: a NumPy file (defaults from a FILE.json sidecar beside it) or a capture folder (its complete steps of one layer, ranks merged GPU-major)."),
-        OptionSpec("follow", "DIR", "Route a capture's steps as a live job writes them, newest first when behind; waits for the first complete step."),
-        OptionSpec("layer", "L", "With a capture folder: the layer, by index or module name. Default: the lowest."),
-        OptionSpec("loop", nil, "With --trace: start again at the first step after the last."),
-        OptionSpec("no-loop", nil, "With --trace: stop after the last step."),
-        OptionSpec("gpus", "G", "Expert-parallel GPUs (\(RoutingLimits.gpus.lowerBound)-\(RoutingLimits.gpus.upperBound))."),
-        OptionSpec("experts", "E", "Experts, a multiple of --gpus (\(RoutingLimits.experts.lowerBound)-\(RoutingLimits.experts.upperBound))."),
-        OptionSpec("tokens-per-gpu", "N", "Tokens each GPU holds per step."),
-        OptionSpec("top-k", "K", "Experts per token (1-\(RoutingLimits.topK.upperBound), at most E)."),
-        OptionSpec("capacity-factor", "F", "Capacity factor, a decimal with at most 4 places (0.0001-1000)."),
-        OptionSpec("drop-policy", "P", "Which requests an over-full expert keeps: score, position or choice."),
-        OptionSpec("min-capacity", "N", "Lower bound for the capacity C per (GPU, expert). Default 1."),
-        OptionSpec("ir-capacity-factor", "F", "Bound IR work per expert to ceil(F * C); default unbounded."),
-        OptionSpec("gate", "G", "Combination-weight normalisation: topk or softmax."),
-        OptionSpec("seed", "S", "Seed of the synthetic workload."),
-        MemoryCheck.spec,
-    ] + MeasurementOptions.specs
+    static let preset = OptionKey<String>.text("preset", "NAME|FILE", "Preset name (see 'rectify presets') or path to a preset .json. Default: default.")
+    static let trace = OptionKey<String>.text("trace", "FILE.npy|DIR", "Replay router logits instead of the synthetic workload: a NumPy file (defaults from a FILE.json sidecar beside it) or a capture folder (its complete steps of one layer, ranks merged GPU-major).")
+    static let follow = OptionKey<String>.text("follow", "DIR", "Route a capture's steps as a live job writes them, newest first when behind; waits for the first complete step.")
+    static let layer = OptionKey<String>.text("layer", "L", "With a capture folder: the layer, by index or module name. Default: the lowest.")
+    static let loop = FlagKey("loop", "With --trace: start again at the first step after the last.")
+    static let noLoop = FlagKey("no-loop", "With --trace: stop after the last step.")
+    static let gpus = OptionKey<Int>.int("gpus", "G", in: RoutingLimits.gpus, "Expert-parallel GPUs (\(RoutingLimits.gpus.lowerBound)-\(RoutingLimits.gpus.upperBound)).")
+    static let experts = OptionKey<Int>.int("experts", "E", in: RoutingLimits.experts, "Experts, a multiple of --gpus (\(RoutingLimits.experts.lowerBound)-\(RoutingLimits.experts.upperBound)).")
+    static let tokensPerGPU = OptionKey<Int>.int("tokens-per-gpu", "N", in: RoutingLimits.tokensPerGPU, "Tokens each GPU holds per step.")
+    static let topK = OptionKey<Int>.int("top-k", "K", in: RoutingLimits.topK, "Experts per token (1-\(RoutingLimits.topK.upperBound), at most E).")
+    static let capacityFactor = OptionKey<CapacityFactor>.capacityFactor("capacity-factor", "F", "Capacity factor, a decimal with at most 4 places (0.0001-1000).")
+    static let dropPolicy = OptionKey<DropPolicy>.choice("drop-policy", "P", "Which requests an over-full expert keeps: score, position or choice.")
+    static let minCapacity = OptionKey<Int>.int("min-capacity", "N", in: RoutingLimits.minCapacity, "Lower bound for the capacity C per (GPU, expert). Default 1.")
+    static let irCapacityFactor = OptionKey<CapacityFactor>.capacityFactor("ir-capacity-factor", "F", "Bound IR work per expert to ceil(F * C); default unbounded.")
+    static let gate = OptionKey<GateNormalization>.choice("gate", "G", "Combination-weight normalisation: topk or softmax.")
+    static let seed = OptionKey<UInt64>("seed", "S", "Seed of the synthetic workload.") { text, command throws(CLIError) in
+        guard let seed = UInt64(text) else {
+            throw .usage(UsageError("invalid --seed \(UsageError.quoted(text)): expected a non-negative integer", command: command))
+        }
+        return seed
+    }
+
+    /// Every workload and routing option, in the order `--help` lists them.
+    static let declarations: [any OptionDeclaration] = [
+        preset, trace, follow, layer, loop, noLoop, gpus, experts, tokensPerGPU, topK, capacityFactor, dropPolicy,
+        minCapacity, irCapacityFactor, gate, seed, MemoryCheck.maxMemory,
+    ] + MeasurementOptions.declarations
 
     /// The preset named by `--preset` with every override applied and checked, and the trace or
     /// capture named by `--trace`/`--follow`, opened.
@@ -29,8 +37,9 @@ enum ScenarioOptions {
     static func resolve(_ args: ParsedArguments, traceLoopDefault: Bool, followWait: Double? = nil,
                         stop: StopRequest? = nil) throws(CLIError) -> Scenario {
         var scenario: Scenario
+        let name = try args[preset] ?? PresetCatalog.defaultName
         do {
-            scenario = Scenario(preset: try PresetCatalog.load(args.value("preset") ?? PresetCatalog.defaultName))
+            scenario = Scenario(preset: try PresetCatalog.load(name))
         } catch {
             throw .invalid(error.description)
         }
@@ -51,52 +60,43 @@ enum ScenarioOptions {
     private static func applyOverrides(_ args: ParsedArguments, to preset: inout Preset, traceLoopDefault: Bool,
                                        followWait: Double?, stop: StopRequest?) throws -> (any BatchSource)? {
         var opened: (any BatchSource)?
-        if args.flag("loop") && args.flag("no-loop") { throw UsageError("--loop and --no-loop contradict each other", command: args.command) }
+        // `sweep` sweeps the capacity factor and reads a trace once: it declares neither
+        // --capacity-factor nor --loop, --no-loop or --follow.
+        let loop = try args[ifDeclared: Self.loop], noLoop = try args[ifDeclared: Self.noLoop]
+        if loop && noLoop { throw UsageError("--loop and --no-loop contradict each other", command: args.command) }
         var routing = preset.routing
-        if let factor = args.value("capacity-factor") {
-            guard let parsed = CapacityFactor(parsing: factor), RoutingLimits.capacityFactor.contains(parsed.tenThousandths) else {
-                throw UsageError("invalid --capacity-factor \(UsageError.quoted(factor)): expected a decimal from 0.0001 to 1000 with at most 4 places", command: args.command)
-            }
-            routing.capacityFactor = parsed
-        }
-        if let factor = args.value("ir-capacity-factor") {
-            guard let parsed = CapacityFactor(parsing: factor), RoutingLimits.capacityFactor.contains(parsed.tenThousandths) else {
-                throw UsageError("invalid --ir-capacity-factor \(UsageError.quoted(factor)): expected a decimal from 0.0001 to 1000 with at most 4 places", command: args.command)
-            }
-            routing.irCapacityFactor = parsed
-        }
-        if let k = try args.int("top-k", in: RoutingLimits.topK) { routing.topK = k }
-        if let minimum = try args.int("min-capacity", in: RoutingLimits.minCapacity) { routing.minCapacity = minimum }
-        if let policy = try args.choice("drop-policy", DropPolicy.init(rawValue:), allowed: DropPolicy.allCases.map(\.rawValue)) {
-            routing.dropPolicy = policy
-        }
-        if let gate = try args.choice("gate", GateNormalization.init(rawValue:), allowed: GateNormalization.allCases.map(\.rawValue)) {
-            routing.gateNormalization = gate
-        }
-        let gpus = try args.int("gpus", in: RoutingLimits.gpus)
-        let experts = try args.int("experts", in: RoutingLimits.experts)
-        let tokensPerGPU = try args.int("tokens-per-gpu", in: RoutingLimits.tokensPerGPU)
+        if let factor = try args[ifDeclared: Self.capacityFactor] { routing.capacityFactor = factor }
+        if let factor = try args[Self.irCapacityFactor] { routing.irCapacityFactor = factor }
+        let topKGiven = try args[Self.topK]
+        if let k = topKGiven { routing.topK = k }
+        if let minimum = try args[Self.minCapacity] { routing.minCapacity = minimum }
+        if let policy = try args[Self.dropPolicy] { routing.dropPolicy = policy }
+        if let gate = try args[Self.gate] { routing.gateNormalization = gate }
+        let gpus = try args[Self.gpus]
+        let experts = try args[Self.experts]
+        let tokensPerGPU = try args[Self.tokensPerGPU]
 
-        let tracePath = args.value("trace")
-        let followPath = args.value("follow")
-        let layer = args.value("layer")
+        let tracePath = try args[Self.trace]
+        let followPath = try args[ifDeclared: Self.follow]
+        let layer = try args[Self.layer]
         if tracePath != nil && followPath != nil {
             throw UsageError("--trace and --follow contradict each other: --follow DIR follows a capture as it is written", command: args.command)
         }
         if layer != nil && tracePath == nil && followPath == nil {
             throw UsageError("--layer applies to a capture folder given with --trace DIR or --follow DIR", command: args.command)
         }
-        if followPath != nil && (args.flag("loop") || args.flag("no-loop")) {
+        if followPath != nil && (loop || noLoop) {
             throw UsageError("--loop and --no-loop apply to --trace, not to --follow", command: args.command)
         }
         if let path = tracePath ?? followPath {
-            let loop = args.flag("loop") ? true : args.flag("no-loop") ? false : traceLoopDefault
+            let looping = loop ? true : noLoop ? false : traceLoopDefault
             let shape = followPath == nil
-                ? try TraceShape.read(path: path, layer: layer, loop: loop)
+                ? try TraceShape.read(path: path, layer: layer, loop: looping)
                 : try TraceShape.follow(path: path, layer: layer, limit: followWait, stop: stop)
             try fit(shape, path: path, routing: &routing, gpus: gpus, experts: experts, tokensPerGPU: tokensPerGPU,
-                    topKGiven: args.value("top-k") != nil)
-            preset.workload = .trace(TraceSpec(path: path, loop: loop, layer: layer, follow: followPath != nil))
+                    topKGiven: topKGiven != nil)
+            preset.workload = followPath == nil ? .trace(TraceSpec(path: path, loop: looping, layer: layer))
+                                                : .follow(FollowSpec(path: path, layer: layer))
             // The preset's own description speaks of its synthetic workload, not of this trace.
             preset.description = followPath == nil ? "router logits replayed from \(path)" : "capture \(path), followed as it is written"
             opened = shape.source
@@ -104,15 +104,12 @@ enum ScenarioOptions {
             if let gpus { routing.gpus = gpus }
             if let experts { routing.experts = experts }
             if let tokensPerGPU { routing.tokensPerGPU = tokensPerGPU }
-            if case .trace(var spec) = preset.workload, args.flag("loop") || args.flag("no-loop") {
-                spec.loop = args.flag("loop")
+            if case .trace(var spec) = preset.workload, loop || noLoop {
+                spec.loop = loop
                 preset.workload = .trace(spec)
             }
         }
-        if let seedText = args.value("seed") {
-            guard let seed = UInt64(seedText) else {
-                throw UsageError("invalid --seed \(UsageError.quoted(seedText)): expected a non-negative integer", command: args.command)
-            }
+        if let seed = try args[Self.seed] {
             guard case .synthetic(var parameters) = preset.workload else {
                 throw UsageError("--seed applies to the synthetic workload, not to a trace", command: args.command)
             }
@@ -150,19 +147,20 @@ enum ScenarioOptions {
         if !topKGiven, let topK = shape.topK { routing.topK = topK }
     }
 
-    /// `--mode` as a list; `all` means the four modes.
-    static func modes(_ args: ParsedArguments, default fallback: [RectifyMode]) throws(CLIError) -> [RectifyMode] {
-        guard let text = args.value("mode") else { return fallback }
-        if text == "all" { return RectifyMode.allCases }
-        var modes: [RectifyMode] = []
-        for word in text.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let mode = RectifyMode(rawValue: String(word)) else {
-                let hint = Spelling.suggestion(for: String(word), in: RectifyMode.allCases.map(\.rawValue) + ["all"])
-                throw .usage(UsageError("invalid --mode \(UsageError.quoted(word))\(hint): expected vanilla, ir, fr, ir+fr (comma-separated) or all",
-                                        command: args.command))
+    /// `--mode` as a list of modes; `all` means the four.
+    static func modes(_ name: String, _ placeholder: String, _ help: String) -> OptionKey<[RectifyMode]> {
+        OptionKey(name, placeholder, help) { text, command throws(CLIError) in
+            if text == "all" { return RectifyMode.allCases }
+            var modes: [RectifyMode] = []
+            for word in text.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let mode = RectifyMode(rawValue: String(word)) else {
+                    let hint = Spelling.suggestion(for: String(word), in: RectifyMode.allCases.map(\.rawValue) + ["all"])
+                    throw .usage(UsageError("invalid --\(name) \(UsageError.quoted(word))\(hint): expected vanilla, ir, fr, ir+fr (comma-separated) or all",
+                                            command: command))
+                }
+                if !modes.contains(mode) { modes.append(mode) }
             }
-            if !modes.contains(mode) { modes.append(mode) }
+            return modes
         }
-        return modes
     }
 }

@@ -17,16 +17,21 @@ enum BenchCommand {
               peers: "Megatron-Core ~0.2M tokens/s, NumPy 0.35-0.55M; target ir+fr >= 2M"),
     ]
 
+    enum Keys {
+        static let shape = OptionKey<String>.choice("shape", "S", allowed: shapes.map(\.name) + ["all"],
+                                                    "e64 (8 GPUs, 64 experts, top-2, 8 x 4096 tokens), e256 (64 GPUs, 256 experts, top-8, 65,536 tokens) or all (default).") { text in
+            shapes.contains { $0.name == text } || text == "all" ? text : nil
+        }
+        static let steps = OptionKey<Int>.int("steps", "N", in: 1...10_000, "Timed steps per mode, 1-10000 (default 30); the median step is reported.")
+        static let threads = OptionKey<Int>.int("threads", "N", in: 1...256, "Worker threads (default: all cores).")
+        static let format = OptionKey<Bool>.choice("format", "F", allowed: ["table", "json"], "table (default) or json.") { ["table": false, "json": true][$0] }
+    }
+
     static let spec = CommandSpec(
         name: "bench",
         summary: "Measure routing speed (tokens/s, one step at a time) per mode, and the synthetic generator's rate.",
         usage: "rectify bench [--shape all|e64|e256] [--steps N] [--threads N] [--format table|json]",
-        options: [
-            OptionSpec("shape", "S", "e64 (8 GPUs, 64 experts, top-2, 8 x 4096 tokens), e256 (64 GPUs, 256 experts, top-8, 65,536 tokens) or all (default)."),
-            OptionSpec("steps", "N", "Timed steps per mode, 1-10000 (default 30); the median step is reported."),
-            OptionSpec("threads", "N", "Worker threads (default: all cores)."),
-            OptionSpec("format", "F", "table (default) or json."),
-        ],
+        options: [Keys.shape, Keys.steps, Keys.threads, Keys.format],
         notes: "Build with 'swift build -c release' for meaningful figures. Capacity factor 1.0, score policy, default synthetic workload.")
 
     struct Measurement {
@@ -36,17 +41,18 @@ enum BenchCommand {
         let stepMilliseconds: Double
     }
 
+    /// The command line, read and checked; `nil` means `--help` was asked for.
+    static func options(_ arguments: [String]) throws(CLIError) -> (steps: Int, threads: Int, json: Bool, shapes: [Shape])? {
+        guard let args = try spec.parseOptions(arguments) else { return nil }
+        let steps = try args[Keys.steps] ?? 30
+        let threads = try args[Keys.threads] ?? ProcessInfo.processInfo.activeProcessorCount
+        let json = try args[Keys.format] ?? false
+        let shapeName = try args[Keys.shape] ?? "all"
+        return (steps, threads, json, shapes.filter { shapeName == "all" || $0.name == shapeName })
+    }
+
     static func run(_ arguments: [String]) throws(CLIError) -> String {
-        guard let args = try spec.parseOptions(arguments) else { return spec.help }
-        let steps: Int, threads: Int, json: Bool, chosen: [Shape]
-        do {
-            steps = try args.int("steps", in: 1...10_000) ?? 30
-            threads = try args.int("threads", in: 1...256) ?? ProcessInfo.processInfo.activeProcessorCount
-            json = try args.choice("format", { ["table": false, "json": true][$0] }, allowed: ["table", "json"]) ?? false
-            let names = shapes.map(\.name) + ["all"]
-            let shapeName = try args.choice("shape", { names.contains($0) ? $0 : nil }, allowed: names) ?? "all"
-            chosen = shapes.filter { shapeName == "all" || $0.name == shapeName }
-        } catch { throw .usage(error) }
+        guard let (steps, threads, json, chosen) = try options(arguments) else { return spec.help }
 
         var results: [Measurement] = []
         for shape in chosen {

@@ -5,22 +5,25 @@ import RectifyTerminal
 
 /// `rectify dash` (and `rectify` alone): the live dashboard on a real terminal.
 enum DashCommand {
+    enum Keys {
+        static let mode = OptionKey<RectifyMode>.choice("mode", "M", "Mode shown first: vanilla, ir, fr or ir+fr (default: the preset's). All four are routed.")
+        static let fps = OptionKey<Int>.int("fps", "N", in: 1...60, "Frames drawn per second, 1-60 (default 10).")
+        static let stepsPerSecond = OptionKey<Int>.int("steps-per-second", "N", in: 1...100_000, "Throttle the engine to N steps per second, 1-100000 (default: as fast as it can).")
+        static let paused = FlagKey("paused", "Start paused after showing the first batch (space resumes, s steps once).")
+        static let noColor = FlagKey("no-color", "Monochrome: each bar segment gets its own character (also NO_COLOR=1).")
+        static let ascii = FlagKey("ascii", "ASCII glyphs only (chosen automatically when no UTF-8 locale, not even C.UTF-8, exists).")
+        static let threads = OptionKey<Int>.int("threads", "N", in: 1...256, "Worker threads for the engine (default: all cores).")
+        static let snapshotDir = OptionKey<String>.text("snapshot-dir", "DIR", "Folder the x key saves snapshots to (.txt, .svg, .json; default: the current folder).")
+        static let record = OptionKey<String>.text("record", "FILE", "Record the session as an asciinema v2 cast (replay with 'asciinema play FILE').")
+        static let noMouse = FlagKey("no-mouse", "Leave the mouse to the terminal (its own text selection) instead of clicks and wheel.")
+    }
+
     static let spec = CommandSpec(
         name: "dash",
         summary: "Live terminal dashboard: per-GPU expert load, overflow and padding, rectification tuned by keyboard.",
         usage: "rectify [dash] [--preset NAME|FILE] [--trace FILE.npy|DIR | --follow DIR] [--fps N] [--steps-per-second N] [options]",
-        options: ScenarioOptions.specs + [
-            OptionSpec("mode", "M", "Mode shown first: vanilla, ir, fr or ir+fr (default: the preset's). All four are routed."),
-            OptionSpec("fps", "N", "Frames drawn per second, 1-60 (default 10)."),
-            OptionSpec("steps-per-second", "N", "Throttle the engine to N steps per second, 1-100000 (default: as fast as it can)."),
-            OptionSpec("paused", nil, "Start paused after showing the first batch (space resumes, s steps once)."),
-            OptionSpec("no-color", nil, "Monochrome: each bar segment gets its own character (also NO_COLOR=1)."),
-            OptionSpec("ascii", nil, "ASCII glyphs only (chosen automatically when no UTF-8 locale, not even C.UTF-8, exists)."),
-            OptionSpec("threads", "N", "Worker threads for the engine (default: all cores)."),
-            OptionSpec("snapshot-dir", "DIR", "Folder the x key saves snapshots to (.txt, .svg, .json; default: the current folder)."),
-            OptionSpec("record", "FILE", "Record the session as an asciinema v2 cast (replay with 'asciinema play FILE')."),
-            OptionSpec("no-mouse", nil, "Leave the mouse to the terminal (its own text selection) instead of clicks and wheel."),
-        ],
+        options: ScenarioOptions.declarations + [Keys.mode, Keys.fps, Keys.stepsPerSecond, Keys.paused, Keys.noColor,
+                                                 Keys.ascii, Keys.threads, Keys.snapshotDir, Keys.record, Keys.noMouse],
         notes: """
         Press ? in the dashboard for every key and the colour/glyph legend; q quits. With --trace the
         trace loops unless --no-loop is given. With --follow DIR the dashboard waits for the capture's first
@@ -30,22 +33,31 @@ enum DashCommand {
         for scripts use 'rectify run'.
         """)
 
+    /// `dash`'s own options, read and checked; the workload options are read by `ScenarioOptions.resolve`.
+    struct Settings {
+        let fps: Int, throttle: Int?, threads: Int, mode: RectifyMode?, paused: Bool, follows: Bool
+        let terminal: TerminalOptions
+
+        init(_ args: ParsedArguments) throws(CLIError) {
+            fps = try args[Keys.fps] ?? 10
+            throttle = try args[Keys.stepsPerSecond]
+            threads = try args[Keys.threads] ?? ProcessInfo.processInfo.activeProcessorCount
+            mode = try args[Keys.mode]
+            paused = try args[Keys.paused]
+            terminal = TerminalOptions(noColor: try args[Keys.noColor], asciiOnly: try args[Keys.ascii],
+                                       mouse: !(try args[Keys.noMouse]))
+            follows = try args[ScenarioOptions.follow] != nil
+        }
+    }
+
     static func run(_ arguments: [String]) throws(CLIError) -> Int32 {
         guard let args = try spec.parseOptions(arguments) else {
             return StandardStreams.writeOutput(spec.help) ? 0 : 1
         }
-        let fps: Int, throttle: Int?, threads: Int
-        let mode: RectifyMode?
-        do {
-            fps = try args.int("fps", in: 1...60) ?? 10
-            throttle = try args.int("steps-per-second", in: 1...100_000)
-            threads = try args.int("threads", in: 1...256) ?? ProcessInfo.processInfo.activeProcessorCount
-            mode = try args.choice("mode", RectifyMode.init(rawValue:), allowed: RectifyMode.allCases.map(\.rawValue))
-        } catch { throw .usage(error) }
-        let options = TerminalOptions(noColor: args.flag("no-color"), asciiOnly: args.flag("ascii"),
-                                      mouse: !args.flag("no-mouse"))
+        let settings = try Settings(args)
+        let (fps, throttle, threads, mode, options) = (settings.fps, settings.throttle, settings.threads, settings.mode, settings.terminal)
         // Following may wait a long time for a first step: learn first that there is a terminal.
-        let early = args.value("follow") == nil ? nil
+        let early = !settings.follows ? nil
             : Result { () throws(TerminalUnavailable) in try TerminalRunner.prepare(options: options) }
         if case .failure(let error)? = early {
             StandardStreams.writeError(error.message)
@@ -84,15 +96,16 @@ enum DashCommand {
         let display = DisplayOptions(unicode: prepared.tier.unicode, color: prepared.tier.color,
                                      braille: prepared.tier.unicode)
         var dashboard = DashboardOptions(display: display, framesPerSecond: fps, stepsPerSecond: throttle,
-                                         presets: loadablePresets(), startPaused: args.flag("paused"), engineThreads: threads)
+                                         presets: loadablePresets(), startPaused: settings.paused, engineThreads: threads)
         dashboard.openedSource = openedSource
         dashboard.memoryBudget = try MemoryCheck.budget(args)
         // Capture: the snapshot folder is checked when x is pressed (the status line says what is
         // wrong); the recording is created now, so a bad path fails before the terminal is taken.
-        dashboard.snapshots = SnapshotSaver(directory: args.value("snapshot-dir") ?? ".")
+        dashboard.snapshots = SnapshotSaver(directory: try args[Keys.snapshotDir] ?? ".")
+        let record = try args[Keys.record]
         let recorder: CastRecorder?
         do throws(CaptureError) {
-            recorder = try args.value("record").map { path throws(CaptureError) in
+            recorder = try record.map { path throws(CaptureError) in
                 try CastRecorder(path: path, term: prepared.terminal.name, timestamp: Int(Date().timeIntervalSince1970))
             }
         } catch {

@@ -34,7 +34,7 @@ enum PresetsCommand {
     static func validate(_ arguments: [String]) throws(CLIError) -> String {
         let args: ParsedArguments
         do { args = try ParsedArguments(arguments, spec: validateSpec) } catch { throw .usage(error) }
-        if args.flag("help") { return validateSpec.help }
+        if args.helpRequested { return validateSpec.help }
         guard !args.positionals.isEmpty else {
             throw .usage(UsageError("validate needs at least one preset FILE", command: validateSpec.name))
         }

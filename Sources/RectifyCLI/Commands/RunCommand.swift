@@ -3,18 +3,21 @@ import RectifyEngine
 
 /// `rectify run`: route a number of steps headless and print the figures.
 enum RunCommand {
+    /// `run`'s own options; the workload options are `ScenarioOptions`'.
+    enum Keys {
+        static let steps = OptionKey<Int>.int("steps", "N", in: 1...1_000_000, "Steps (batches) to route, 1-1000000. Default 10; with --follow, until stopped.")
+        static let idleTimeout = OptionKey<Double>.number("idle-timeout", "S", in: 0.1...31_536_000, "With --follow: stop when no new step arrives for S seconds (also bounds the wait for the first).")
+        static let mode = ScenarioOptions.modes("mode", "M[,M...]", "Modes to report: vanilla, ir, fr, ir+fr, or all (default), comma-separated.")
+        static let format = OptionKey<OutputFormat>.choice("format", "F", "Output: table (default), json, jsonl or csv.")
+        static let detail = FlagKey("detail", "Add per-step rows (table) or the G x E matrices (json, jsonl).")
+        static let threads = OptionKey<Int>.int("threads", "N", in: 1...256, "Worker threads for routing (default: all cores).")
+    }
+
     static let spec = CommandSpec(
         name: "run",
         summary: "Route batches headless and print every figure of the routing spec, per step and in total.",
         usage: "rectify run [--preset NAME|FILE] [--trace FILE.npy|DIR | --follow DIR] [--steps N] [--mode M[,M...]] [options]",
-        options: ScenarioOptions.specs + [
-            OptionSpec("steps", "N", "Steps (batches) to route, 1-1000000. Default 10; with --follow, until stopped."),
-            OptionSpec("idle-timeout", "S", "With --follow: stop when no new step arrives for S seconds (also bounds the wait for the first)."),
-            OptionSpec("mode", "M[,M...]", "Modes to report: vanilla, ir, fr, ir+fr, or all (default), comma-separated."),
-            OptionSpec("format", "F", "Output: table (default), json, jsonl or csv."),
-            OptionSpec("detail", nil, "Add per-step rows (table) or the G x E matrices (json, jsonl)."),
-            OptionSpec("threads", "N", "Worker threads for routing (default: all cores)."),
-        ],
+        options: ScenarioOptions.declarations + [Keys.steps, Keys.idleTimeout, Keys.mode, Keys.format, Keys.detail, Keys.threads],
         notes: """
         All modes are routed on the very same batches. A trace that ends before --steps stops the run
         (say --loop to start it again). Beside the spec figures each step and total carries the router-side
@@ -48,20 +51,15 @@ enum RunCommand {
     /// Reads the command line without routing anything; `nil` means `--help` was asked for.
     static func options(_ arguments: [String]) throws(CLIError) -> Options? {
         guard let args = try spec.parseOptions(arguments) else { return nil }
-        let steps: Int?
-        let format: OutputFormat
-        let threads: Int?
-        let idleTimeout: Double?
-        do {
-            steps = try args.int("steps", in: 1...1_000_000)
-            format = try args.choice("format", OutputFormat.init(rawValue:), allowed: OutputFormat.allCases.map(\.rawValue)) ?? .table
-            threads = try args.int("threads", in: 1...256)
-            idleTimeout = try args.double("idle-timeout", in: 0.1...31_536_000)
-        } catch { throw .usage(error) }
-        if idleTimeout != nil && args.value("follow") == nil {
+        let steps = try args[Keys.steps]
+        let format = try args[Keys.format] ?? .table
+        let threads = try args[Keys.threads]
+        let idleTimeout = try args[Keys.idleTimeout]
+        let follows = try args[ScenarioOptions.follow] != nil
+        if idleTimeout != nil && !follows {
             throw .usage(UsageError("--idle-timeout applies to --follow", command: spec.name))
         }
-        let modes = try ScenarioOptions.modes(args, default: RectifyMode.allCases)
+        let modes = try args[Keys.mode] ?? RectifyMode.allCases
         return Options(args: args, steps: steps, format: format, threads: threads, idleTimeout: idleTimeout, modes: modes)
     }
 
@@ -78,11 +76,11 @@ enum RunCommand {
         let (args, steps, format, threads, idleTimeout, modes) =
             (options.args, options.steps, options.format, options.threads, options.idleTimeout, options.modes)
         // Following runs until told to stop: a signal ends it cleanly, from the first wait on.
-        let stop = args.value("follow") != nil ? StopRequest() : nil
+        let stop = try args[ScenarioOptions.follow] != nil ? StopRequest() : nil
         defer { stop?.finish() }
         let scenario = try ScenarioOptions.resolve(args, traceLoopDefault: false, followWait: idleTimeout, stop: stop)
         let preset = scenario.preset
-        let detail = args.flag("detail")
+        let detail = try args[Keys.detail]
         // csv and jsonl rows wait in a spool, a table without --detail needs only totals: only json
         // and a detailed table keep every step in memory.
         let keeps = format == .json || (format == .table && detail)
@@ -90,7 +88,7 @@ enum RunCommand {
         try MemoryCheck.check(args, scenario: scenario, batchesHeld: 1, hidden: true, keptSteps: keptSteps,
                               bytesPerKeptStep: MemoryCheck.reportBytesPerStep(preset.routing, modes: modes.count, detail: detail))
         let report: RunReport
-        if let stop, case .trace(let trace) = preset.workload, trace.follow {
+        if let stop, case .follow = preset.workload {
             let storage = format == .jsonl ? .latestOnly : try storage(format, keeps: keeps, modes: modes)
             report = try FollowRun.route(scenario: scenario, modes: modes, steps: steps, idleTimeout: idleTimeout,
                                          detail: detail, threads: threads, stop: stop, storage: storage,

@@ -7,20 +7,32 @@ enum SweepCommand {
     static let maxFactors = 64
     static let defaultFactors = "0.5:2.0:0.25"
 
+    /// `sweep`'s own options; the workload options are `ScenarioOptions`' but those that a sweep sets itself.
+    enum Keys {
+        static let capacityFactors = OptionKey<[CapacityFactor]>("capacity-factors", "A:B:S|F,F...",
+                                                                 "Capacity factors: from A to B (inclusive) in steps of S, or a comma list. Default \(defaultFactors); at most \(maxFactors) factors.") { text, _ throws(CLIError) in
+            do throws(UsageError) { return try parseFactors(text) } catch { throw .usage(error) }
+        }
+        static let modes = OptionKey<[RoutingScheme]>("modes", "M[,M...]",
+                                                      "Schemes: vanilla, ir, fr, ir+fr, dropless, expert-choice, or all (default), comma-separated.") { text, _ throws(CLIError) in
+            do throws(UsageError) { return try parseSchemes(text) } catch { throw .usage(error) }
+        }
+        static let steps = OptionKey<Int>.int("steps", "N", in: 1...10_000, "Batches routed for every point, 1-10000. Default 4.")
+        static let format = OptionKey<SweepFormat>.choice("format", "F", "Output: table (default), json or csv.")
+        static let svg = OptionKey<String>.text("svg", "FILE", "Also write a self-contained SVG: drop rate, padding rate, the synthetic distortion proxy and step time against capacity factor.")
+        static let threads = OptionKey<Int>.int("threads", "N", in: 1...256, "Worker threads for routing (default: all cores).")
+        /// The workload options a sweep leaves out: it sets the capacity factor itself and reads
+        /// its batches once.
+        static let scenarioLeftOut: [any OptionDeclaration] = [ScenarioOptions.capacityFactor, ScenarioOptions.loop,
+                                                               ScenarioOptions.noLoop, ScenarioOptions.follow]
+    }
+
     static let spec = CommandSpec(
         name: "sweep",
         summary: "Sweep the capacity factor: every figure per (mode, capacity factor), averaged over the same batches.",
         usage: "rectify sweep [--preset NAME|FILE] [--trace FILE.npy] [--capacity-factors A:B:S|F,F...] [--modes M[,M...]] [--steps N] [--format table|json|csv] [--svg FILE]",
-        options: ScenarioOptions.specs.filter { !["capacity-factor", "loop", "no-loop", "follow"].contains($0.name) } + [
-            OptionSpec("capacity-factors", "A:B:S|F,F...",
-                       "Capacity factors: from A to B (inclusive) in steps of S, or a comma list. Default \(defaultFactors); at most \(maxFactors) factors."),
-            OptionSpec("modes", "M[,M...]",
-                       "Schemes: vanilla, ir, fr, ir+fr, dropless, expert-choice, or all (default), comma-separated."),
-            OptionSpec("steps", "N", "Batches routed for every point, 1-10000. Default 4."),
-            OptionSpec("format", "F", "Output: table (default), json or csv."),
-            OptionSpec("svg", "FILE", "Also write a self-contained SVG: drop rate, padding rate, the synthetic distortion proxy and step time against capacity factor."),
-            OptionSpec("threads", "N", "Worker threads for routing (default: all cores)."),
-        ],
+        options: ScenarioOptions.declarations.filter { option in !Keys.scenarioLeftOut.contains { $0.spec.name == option.spec.name } }
+            + [Keys.capacityFactors, Keys.modes, Keys.steps, Keys.format, Keys.svg, Keys.threads],
         notes: """
         The N batches are generated (or read from the trace) once and routed again at every capacity factor, so
         every point sees the same tokens. Figures are means per step; a figure that does not apply to a scheme
@@ -35,19 +47,14 @@ enum SweepCommand {
 
     static func run(_ arguments: [String]) throws(CLIError) -> String {
         guard let args = try spec.parseOptions(arguments) else { return spec.help }
-        let steps: Int
-        let format: SweepFormat
-        let threads: Int?
+        let steps = try args[Keys.steps] ?? 4
+        let format = try args[Keys.format] ?? .table
+        let threads = try args[Keys.threads]
         let factors: [CapacityFactor]
-        let schemes: [RoutingScheme]
-        do {
-            steps = try args.int("steps", in: 1...10_000) ?? 4
-            format = try args.choice("format", SweepFormat.init(rawValue:), allowed: SweepFormat.allCases.map(\.rawValue)) ?? .table
-            threads = try args.int("threads", in: 1...256)
-            factors = try parseFactors(args.value("capacity-factors") ?? defaultFactors)
-            schemes = try parseSchemes(args.value("modes") ?? "all")
-        } catch { throw .usage(error) }
-        if let svg = args.value("svg") {
+        if let given = try args[Keys.capacityFactors] { factors = given } else { factors = try Keys.capacityFactors.parse(defaultFactors, spec.name) }
+        let schemes = try args[Keys.modes] ?? RoutingScheme.allCases
+        let svgPath = try args[Keys.svg]
+        if let svg = svgPath {
             guard !svg.isEmpty else { throw .usage(UsageError("--svg needs a file name", command: spec.name)) }
             let folder = URL(fileURLWithPath: svg).deletingLastPathComponent().path
             var isFolder: ObjCBool = false
@@ -59,7 +66,7 @@ enum SweepCommand {
         // Every batch is read once and kept for all the factors.
         try MemoryCheck.check(args, scenario: scenario, batchesHeld: steps, hidden: true)
         let report = try sweep(scenario: scenario, factors: factors, schemes: schemes, steps: steps, threads: threads)
-        if let path = args.value("svg") {
+        if let path = svgPath {
             try SVGChart.writeAtomically(SVGChart.document(report), to: path)
         }
         return report.render(format)
@@ -70,9 +77,8 @@ enum SweepCommand {
     /// `A:B:S` (inclusive, exact decimal steps) or `F,F,...`; sorted, without repeats.
     static func parseFactors(_ text: String) throws(UsageError) -> [CapacityFactor] {
         func factor(_ word: Substring) throws(UsageError) -> CapacityFactor {
-            guard let parsed = CapacityFactor(parsing: String(word)),
-                  RoutingLimits.capacityFactor.contains(parsed.tenThousandths) else {
-                throw UsageError("invalid --capacity-factors \(UsageError.quoted(text)): \(UsageError.quoted(word)) is not a decimal from 0.0001 to 1000 with at most 4 places", command: spec.name)
+            guard let parsed = CapacityFactor.parse(word) else {
+                throw UsageError("invalid --capacity-factors \(UsageError.quoted(text)): \(UsageError.quoted(word)) is not \(CapacityFactor.allowed)", command: spec.name)
             }
             return parsed
         }

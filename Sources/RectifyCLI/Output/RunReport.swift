@@ -175,8 +175,11 @@ enum ConfigJSON {
     static func workload(_ spec: WorkloadSpec) -> JSONValue {
         switch spec {
         case .trace(let trace):
-            return .object([("kind", .string(trace.follow ? "follow" : "trace")), ("path", .string(trace.path)),
-                            ("layer", trace.layer.map(JSONValue.string) ?? .null), ("loop", .bool(trace.loop && !trace.follow))])
+            return .object([("kind", .string("trace")), ("path", .string(trace.path)),
+                            ("layer", trace.layer.map(JSONValue.string) ?? .null), ("loop", .bool(trace.loop))])
+        case .follow(let follow):
+            return .object([("kind", .string("follow")), ("path", .string(follow.path)),
+                            ("layer", follow.layer.map(JSONValue.string) ?? .null), ("loop", .bool(false))])
         case .synthetic(let p):
             return .object([
                 ("kind", .string("synthetic")), ("seed", .number(String(p.seed))), ("hiddenSize", .int(p.hiddenSize)),

@@ -1,3 +1,5 @@
+import TerminalCanvas
+
 /// A frame as the bytes a terminal needs to show it: each row placed with a cursor move, styles as
 /// SGR colours. A recorded session (`--record`) replays as a sequence of these.
 public enum ANSIFrame {

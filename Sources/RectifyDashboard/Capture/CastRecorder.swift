@@ -1,4 +1,5 @@
 import RectifyEngine
+import TerminalCanvas
 
 /// Writes the session as an asciinema v2 cast (`--record FILE`), for replaying on slides.
 ///

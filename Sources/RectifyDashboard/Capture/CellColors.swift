@@ -1,3 +1,5 @@
+import TerminalCanvas
+
 /// The colours a saved or recorded frame uses for `CellColor`, and which colour a cell shows in
 /// front and behind once reverse video is applied.
 enum CellColors {

@@ -1,3 +1,5 @@
+import TerminalCanvas
+
 /// A frame as an SVG picture that looks like the screen: each cell's background as a rectangle,
 /// its character in a monospace font in its colour, bold and dim as drawn.
 ///

@@ -1,3 +1,5 @@
+import TerminalCanvas
+
 /// A frame as plain text: one line per row, trailing spaces dropped (what a copy of the screen gives).
 public enum ScreenText {
     public static func text(_ grid: CellGrid) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import RectifyEngine
+import TerminalCanvas
 
 /// Saves what is on screen (`x`): the frame as plain text and as an SVG with its colours, and the
 /// step, settings and figures as JSON, as `rectify-<preset>-step<N>-<yyyymmdd-hhmmss>.{txt,svg,json}`

@@ -229,7 +229,7 @@ final class EngineCore {
 
     /// Synthetic sources make hidden states (for output error) only while details are wanted.
     private func configure(_ source: any BatchSource) {
-        if let synthetic = source as? SyntheticWorkload { synthetic.includeHidden = detailsEnabled }
+        source.includeHiddenStates(detailsEnabled)
     }
 
     private func computeDetails() {

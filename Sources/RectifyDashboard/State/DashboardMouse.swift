@@ -1,4 +1,5 @@
 import RectifyEngine
+import TerminalCanvas
 
 extension DashboardState {
     /// Wheel notches scroll this many lines of the help or the zoom view.

@@ -1,3 +1,5 @@
+import TerminalCanvas
+
 /// `g` then digits then Enter: jump to a GPU by number, as in k9s or vim. While the number is
 /// typed the status line shows it; Esc cancels, Backspace deletes a digit.
 enum GPUJump {

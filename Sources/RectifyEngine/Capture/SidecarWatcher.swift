@@ -138,7 +138,6 @@ struct Fingerprint: Equatable {
         guard stat(path, &info) == 0 else { return nil }
         inode = UInt64(info.st_ino)
         size = Int64(info.st_size)
-        seconds = Int(info.st_mtim.tv_sec)
-        nanoseconds = Int(info.st_mtim.tv_nsec)
+        (seconds, nanoseconds) = info.modificationTime
     }
 }

@@ -32,6 +32,19 @@ public struct CapacityFactor: Hashable, Comparable, Sendable, CustomStringConver
         self.tenThousandths = wholeValue * 10_000 + fractionValue
     }
 
+    /// What a capacity factor may be, in the words every rejection uses (command line, sweep
+    /// lists, preset files, validation).
+    public static let allowed = "a decimal from 0.0001 to 1000 with at most 4 places"
+
+    /// The one parser for capacity factors from text (`--capacity-factor`, `--ir-capacity-factor`,
+    /// `sweep --capacity-factors`, preset files): a plain decimal within `RoutingLimits.capacityFactor`;
+    /// `nil` otherwise, and the caller names the key and quotes `allowed`.
+    public static func parse(_ text: some StringProtocol) -> CapacityFactor? {
+        guard let factor = CapacityFactor(parsing: String(text)),
+              RoutingLimits.capacityFactor.contains(factor.tenThousandths) else { return nil }
+        return factor
+    }
+
     public var doubleValue: Double { Double(tenThousandths) / 10_000 }
 
     /// `ceil(numerator * factor / denominator)` computed exactly.

@@ -91,7 +91,7 @@ extension Preset {
         var traceElementSize: Int?
         switch workload {
         case .synthetic(let parameters): hiddenSize = hidden ? parameters.hiddenSize : nil
-        case .trace: traceElementSize = 4
+        case .trace, .follow: traceElementSize = 4
         }
         return .routing(routing, batchesHeld: batchesHeld, hiddenSize: hiddenSize, traceElementSize: traceElementSize,
                         tokenRouting: hiddenSize != nil, keptSteps: keptSteps, bytesPerKeptStep: bytesPerKeptStep)

@@ -92,10 +92,10 @@ extension RoutingConfig {
             throw ConfigError(key: "topK", value: String(topK), allowed: "an integer from 1 to \(maxK) (at most the number of experts)")
         }
         guard RoutingLimits.capacityFactor.contains(capacityFactor.tenThousandths) else {
-            throw ConfigError(key: "capacityFactor", value: capacityFactor.description, allowed: "a decimal from 0.0001 to 1000 with at most 4 places")
+            throw ConfigError(key: "capacityFactor", value: capacityFactor.description, allowed: CapacityFactor.allowed)
         }
         if let ir = irCapacityFactor, !RoutingLimits.capacityFactor.contains(ir.tenThousandths) {
-            throw ConfigError(key: "irCapacityFactor", value: ir.description, allowed: "a decimal from 0.0001 to 1000 with at most 4 places")
+            throw ConfigError(key: "irCapacityFactor", value: ir.description, allowed: CapacityFactor.allowed)
         }
         guard RoutingLimits.totalTokens.contains(tokens) else {
             throw ConfigError(key: "tokensPerGPU", value: String(tokensPerGPU),

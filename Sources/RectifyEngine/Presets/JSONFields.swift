@@ -105,12 +105,10 @@ struct JSONFields {
     }
 
     func capacityFactor(_ key: String, required: Bool = false) throws(ConfigError) -> CapacityFactor? {
-        let expected = "a decimal from 0.0001 to 1000 with at most 4 places"
-        guard let found = try present(key, required: required, expected: expected) else { return nil }
+        guard let found = try present(key, required: required, expected: CapacityFactor.allowed) else { return nil }
         if case .null = found { return nil }
-        guard case .number(let text) = found, let factor = CapacityFactor(parsing: text) else {
-            throw ConfigError(key: prefix + key, value: Self.show(found),
-                              allowed: "a decimal from 0.0001 to 1000 with at most 4 places")
+        guard case .number(let text) = found, let factor = CapacityFactor.parse(text) else {
+            throw ConfigError(key: prefix + key, value: Self.show(found), allowed: CapacityFactor.allowed)
         }
         return factor
     }

@@ -8,11 +8,11 @@ extension Preset {
         case .synthetic(let parameters):
             return try SyntheticWorkload(parameters: parameters, gpus: routing.gpus, experts: routing.experts,
                                          tokensPerGPU: routing.tokensPerGPU, includeHidden: includeHidden, threads: threads)
-        case .trace(let trace) where trace.follow:
-            switch FollowSource.open(path: trace.path, layer: trace.layer) {
+        case .follow(let follow):
+            switch FollowSource.open(path: follow.path, layer: follow.layer) {
             case .ready(let source):
                 guard source.tokens == routing.tokens, source.experts == routing.experts else {
-                    throw WorkloadError("\(trace.path): the capture's steps have \(source.tokens) tokens x \(source.experts) experts, "
+                    throw WorkloadError("\(follow.path): the capture's steps have \(source.tokens) tokens x \(source.experts) experts, "
                                         + "the configuration \(routing.tokens) x \(routing.experts)")
                 }
                 return source
@@ -35,7 +35,7 @@ extension Preset {
     public var workloadLabel: String {
         switch workload {
         case .synthetic(let p): return "synthetic (seed \(p.seed), skew \(p.popularitySkew), temperature \(p.temperature))"
-        case .trace(let t) where t.follow: return "follow \(t.path)\(t.layer.map { " layer \($0)" } ?? "")"
+        case .follow(let f): return "follow \(f.path)\(f.layer.map { " layer \($0)" } ?? "")"
         case .trace(let t): return "trace \(t.path)\(t.layer.map { " layer \($0)" } ?? "")\(t.loop ? " (loop)" : "")"
         }
     }

@@ -32,25 +32,37 @@ public struct Preset: Equatable, Sendable {
 /// Where a preset's batches come from.
 public enum WorkloadSpec: Equatable, Sendable {
     case synthetic(SyntheticParameters)
+    /// A finished trace or capture, replayed.
     case trace(TraceSpec)
+    /// A capture routed as a live job writes it: it has no last step, so nothing to loop.
+    case follow(FollowSpec)
 }
 
-/// A NumPy trace to replay.
+/// A NumPy trace or a capture folder to replay.
 public struct TraceSpec: Equatable, Sendable {
     /// A `.npy` file or a capture folder. As resolved: relative paths in a preset are taken from
     /// the preset file's folder.
     public var path: String
-    /// Start again at the first step after the last (otherwise stop). Not used when following.
+    /// Start again at the first step after the last (otherwise stop).
     public var loop: Bool
     /// A capture folder's layer: its index or module name (`nil`: the lowest layer).
     public var layer: String?
-    /// Route a capture's steps as a live job writes them instead of replaying it.
-    public var follow: Bool
 
-    public init(path: String, loop: Bool, layer: String? = nil, follow: Bool = false) {
+    public init(path: String, loop: Bool, layer: String? = nil) {
         self.path = path
         self.loop = loop
         self.layer = layer
-        self.follow = follow
+    }
+}
+
+/// A capture folder to follow as it is written.
+public struct FollowSpec: Equatable, Sendable {
+    public var path: String
+    /// The layer: its index or module name (`nil`: the lowest layer).
+    public var layer: String?
+
+    public init(path: String, layer: String? = nil) {
+        self.path = path
+        self.layer = layer
     }
 }

@@ -26,8 +26,7 @@ public final class ReadOnlyFile: Sendable {
 
         init(_ info: stat) {
             size = Int(info.st_size)
-            seconds = Int(info.st_mtim.tv_sec)
-            nanoseconds = Int(info.st_mtim.tv_nsec)
+            (seconds, nanoseconds) = info.modificationTime
         }
     }
 

@@ -14,10 +14,15 @@ public protocol BatchSource: AnyObject {
     func rewind()
     /// For a source following a capture as it is written: where it stands. `nil` otherwise.
     var follow: FollowStatus? { get }
+    /// Whether later batches should carry hidden states, for sources that can make them (the
+    /// synthetic workload); making them costs time, so a consumer asks only while it needs them.
+    /// Sources without hidden states (traces, captures) ignore it.
+    func includeHiddenStates(_ include: Bool)
 }
 
 extension BatchSource {
     public var follow: FollowStatus? { nil }
+    public func includeHiddenStates(_ include: Bool) {}
 }
 
 /// Why a workload could not produce a batch; the message names the file, step and token where known.

@@ -88,6 +88,10 @@ public final class SyntheticWorkload: BatchSource {
         driftState = [Float](repeating: 0, count: experts)
     }
 
+    public func includeHiddenStates(_ include: Bool) {
+        includeHidden = include
+    }
+
     /// The expert that is hot at `step`, if a burst is on.
     public func hotExpert(atStep step: Int) -> Int? {
         let p = parameters
