@@ -168,13 +168,16 @@ extension RunReport {
         let t = run.totals
         return ([run.mode.rawValue, "total"] + [t.capacity, t.requested, t.kept, t.dropped, t.recovered, t.unrecovered,
                 t.irTokens, t.filled, t.slots, t.padding, t.residualPadding, t.crossGPU, t.coveredTokens,
-                t.tokens].map(String.init) + [csvNumber(t.imbalance), csvNumber(t.dropRate), csvNumber(t.paddingRate),
+                t.tokens].map(csvCount) + [csvNumber(t.imbalance), csvNumber(t.dropRate), csvNumber(t.paddingRate),
                 t.gpuLoad.map(String.init).joined(separator: ";"), csvFinite(run.outputError),
                 csvFinite(run.cost.meanStepSeconds), csvFinite(run.cost.usefulTokensPerSecond)]
                 + QualityJSON.gateMassValues(t.gateMass).map(csvFinite)).joined(separator: ",")
     }
 
     private static func csvNumber(_ value: Double?) -> String { value.map { String($0) } ?? "" }
+
+    /// A count; empty where it does not apply to the scheme.
+    private static func csvCount(_ value: Int?) -> String { value.map(String.init) ?? "" }
 
     private static func csvFinite(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "" }
@@ -209,7 +212,7 @@ extension RunReport {
                 }
             }
             let t = run.totals
-            rows.append([run.mode.rawValue, "all", Self.percent(t.dropRate), String(t.dropped), String(t.recovered), String(t.filled),
+            rows.append([run.mode.rawValue, "all", Self.percent(t.dropRate), Self.count(t.dropped), Self.count(t.recovered), Self.count(t.filled),
                          Self.percent(t.paddingRate), Self.percent(t.coverageRate), String(t.crossGPU), Self.ratio(t.imbalance),
                          Self.percent(t.gateMass.intendedShare), Self.percent(t.gateMass.substituteShare),
                          Self.percent(run.outputError), Self.milliseconds(run.cost.meanStepSeconds)])
@@ -235,6 +238,8 @@ extension RunReport {
         guard let value else { return "-" }
         return String(format: "%.2f", value * 100)
     }
+
+    static func count(_ value: Int?) -> String { value.map(String.init) ?? "-" }
 
     static func milliseconds(_ seconds: Double?) -> String {
         guard let seconds, seconds.isFinite else { return "-" }
