@@ -187,14 +187,12 @@ extension RunReport {
     /// A readable summary: the configuration, then one row per mode (and per step with --detail).
     private func table(detail: Bool) -> String {
         let r = preset.routing
-        var out = TerminalText.sanitized("preset \(preset.name): \(preset.workloadLabel)") + "\n"
+        var out = TableNotes.preset(preset)
         if let summary = followSummary() { out += summary + "\n" }
         out += "\(r.gpus) GPUs x \(r.experts / r.gpus) experts (\(r.experts) in all), top-\(r.topK), capacity factor \(r.capacityFactor) -> C = \(r.capacity) per (GPU, expert), policy \(r.dropPolicy.rawValue), \(stepsRun) step\(stepsRun == 1 ? "" : "s") of \(r.tokens) tokens\n"
         out += "intended %, subst %: top-k gate mass computed by the intended experts / handed to IR and FR experts (router-side, no model)\n"
-        out += measuredFidelity
-            ? "distort %: layer-distortion proxy, not model quality: relative L2 against dropless \(fidelityOptions.reference.rawValue) on seeded synthetic experts, expert similarity \(fidelityOptions.expertSimilarity), \(fidelityOptions.sampleTokens) sampled tokens per step\n"
-            : "distort %: layer-distortion proxy, not measured (no hidden states)\n"
-        out += "step ms: cost model, profile \(costSettings.profile.name), \(costSettings.dispatch.rawValue) dispatch\(costSettings.irOverlap ? ", IR overlaps the dispatch" : "")\n"
+        out += TableNotes.distortion(fidelityOptions, measured: measuredFidelity, missing: "no hidden states")
+        out += "step ms: \(TableNotes.costModel(costSettings))\n"
         out += measuredQualityLine() + "\n"
         let header = ["mode", "step", "drop %", "dropped", "recovered", "filled", "pad %", "covered %", "crossGPU", "imbalance",
                       "intended %", "subst %", "distort %", "step ms"]

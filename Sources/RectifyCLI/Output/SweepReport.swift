@@ -138,14 +138,12 @@ struct SweepReport: Sendable {
     /// Grouped by capacity factor so the modes compare side by side; `-` where a figure does not apply.
     func table() -> String {
         let r = preset.routing
-        var out = TerminalText.sanitized("preset \(preset.name): \(preset.workloadLabel)") + "\n"
+        var out = TableNotes.preset(preset)
         out += "\(r.gpus) GPUs x \(r.experts / r.gpus) experts (\(r.experts) in all), top-\(r.topK), policy \(r.dropPolicy.rawValue), "
         out += "\(steps) step\(steps == 1 ? "" : "s") of \(r.tokens) tokens per point, the same batches for every point\n"
         out += "intended %, subst %: top-k gate mass computed by the intended experts / handed to substitutes (router-side, no model)\n"
-        out += measuredFidelity
-            ? "distort %: layer-distortion proxy, not model quality: relative L2 against dropless \(fidelityOptions.reference.rawValue) on seeded synthetic experts, expert similarity \(fidelityOptions.expertSimilarity), \(fidelityOptions.sampleTokens) sampled tokens per step\n"
-            : "distort %: layer-distortion proxy, not measured (the batches carry no hidden states)\n"
-        out += "step time: cost model, profile \(costSettings.profile.name), \(costSettings.dispatch.rawValue) dispatch\(costSettings.irOverlap ? ", IR overlaps the dispatch" : "") (d \(costParameters.hiddenSize), f \(costParameters.ffnSize), \(costParameters.gpusPerNode) GPUs per node)\n\n"
+        out += TableNotes.distortion(fidelityOptions, measured: measuredFidelity, missing: "the batches carry no hidden states")
+        out += "step time: \(TableNotes.costModel(costSettings)) (d \(costParameters.hiddenSize), f \(costParameters.ffnSize), \(costParameters.gpusPerNode) GPUs per node)\n\n"
         let header = ["cf", "mode", "C", "drop %", "unrec %", "recovered", "filled", "pad %", "covered %", "crossGPU",
                       "imbalance", "intended %", "subst %", "distort %", "step ms", "Mtok/s"]
         var rows: [[String]] = []
