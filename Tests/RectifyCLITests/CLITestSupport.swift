@@ -46,7 +46,7 @@ let specStepFields = ["step", "capacity", "requested", "kept", "dropped", "recov
 
 /// Checks a step object against figures the engine computed directly.
 func expectStep(_ json: [String: Any], equals f: StepFigures, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    let counts: [(String, Int)] = [
+    let counts: [(String, Int?)] = [
         ("step", f.step), ("capacity", f.capacity), ("requested", f.requested), ("kept", f.kept), ("dropped", f.dropped),
         ("recovered", f.recovered), ("unrecovered", f.unrecovered), ("irTokens", f.irTokens), ("filled", f.filled),
         ("slots", f.slots), ("padding", f.padding), ("residualPadding", f.residualPadding), ("crossGPU", f.crossGPU),
@@ -69,8 +69,8 @@ func expectGateMass(_ json: [String: Any], _ mass: GateMass, _ context: String, 
 }
 
 /// Checks a total object against totals summed directly.
-func expectTotal(_ json: [String: Any], equals t: RunTotals, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    let counts: [(String, Int)] = [
+func expectTotal(_ json: [String: Any], equals t: SchemeTotals, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    let counts: [(String, Int?)] = [
         ("steps", t.steps), ("capacity", t.capacity), ("requested", t.requested), ("kept", t.kept), ("dropped", t.dropped),
         ("recovered", t.recovered), ("unrecovered", t.unrecovered), ("irTokens", t.irTokens), ("filled", t.filled),
         ("slots", t.slots), ("padding", t.padding), ("residualPadding", t.residualPadding), ("crossGPU", t.crossGPU),

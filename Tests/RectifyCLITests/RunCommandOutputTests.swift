@@ -60,7 +60,7 @@ struct RunCommandOutputTests {
             let steps = try #require(run.objects("steps"))
             let expected = try #require(direct.figures[mode])
             #expect(steps.count == 3)
-            var totals = RunTotals(mode: mode)
+            var totals = SchemeTotals(mode: mode)
             for (index, step) in steps.enumerated() {
                 #expect(Set(step.keys) == Set(runStepFields), "\(mode) step \(index): \(step.keys.sorted())")
                 expectStep(step, equals: expected[index], "\(mode) step \(index)")
@@ -154,7 +154,7 @@ struct RunCommandOutputTests {
             let total = objects[7 + offset]
             #expect(Set(total.keys) == ["mode", "total", "measuredQuality"])
             #expect(total["mode"] as? String == mode.rawValue)
-            var totals = RunTotals(mode: mode)
+            var totals = SchemeTotals(mode: mode)
             direct.figures[mode]!.forEach { totals.add($0) }
             expectTotal(try #require(total.object("total")), equals: totals, "jsonl \(mode)")
         }

@@ -48,7 +48,7 @@ struct RunTraceTests {
             let mode = try #require(RectifyMode(rawValue: run["mode"] as? String ?? ""))
             let stepObjects = try #require(run.objects("steps"))
             #expect(stepObjects.count == steps, "\(mode)")
-            var totals = RunTotals(mode: mode)
+            var totals = SchemeTotals(mode: mode)
             for (index, step) in stepObjects.enumerated() {
                 expectStep(step, equals: expected[mode]![index], "\(mode) step \(index)")
                 totals.add(expected[mode]![index])

@@ -34,7 +34,7 @@ import RectifyEngine
         for mode in RectifyMode.allCases {
             let data = snapshot[mode]
             #expect(data.latest == expected[4][mode])
-            var totals = RunTotals(mode: mode)
+            var totals = SchemeTotals(mode: mode)
             for step in expected { if let f = step[mode] { totals.add(f) } }
             #expect(data.totals == totals)
             let lost = expected.compactMap { $0[mode] }.map { Float($0.unrecovered) / Float($0.requested) }

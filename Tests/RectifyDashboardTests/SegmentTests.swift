@@ -13,9 +13,9 @@ import TerminalCanvas
     }
 
     /// The worked batch routed `count` times with `config` by the router itself, as totals.
-    static func expectedTotals(_ mode: RectifyMode, config: RoutingConfig, count: Int) throws -> RunTotals {
+    static func expectedTotals(_ mode: RectifyMode, config: RoutingConfig, count: Int) throws -> SchemeTotals {
         let figures = try #require(try Router(threads: 1).route(Fixtures.workedBatch(), config: config).figures(mode))
-        var totals = RunTotals(mode: mode)
+        var totals = SchemeTotals(mode: mode)
         for _ in 0..<count { totals.add(figures) }
         return totals
     }

@@ -31,7 +31,7 @@ struct BaselineRouterTests {
     func droplessWorkedExample() throws {
         let step = try Self.route(.dropless)
         let f = step.figures
-        #expect(f.mode == .dropless && f.step == 3)
+        #expect(f.scheme == .baseline(.dropless) && f.step == 3)
         #expect(f.capacity == nil && f.slots == nil)
         #expect(f.requested == 8 && f.kept == 8 && f.dropped == 0 && f.unrecovered == 0)
         #expect(f.recovered == nil && f.irTokens == nil && f.filled == nil)
@@ -62,7 +62,7 @@ struct BaselineRouterTests {
     func expertChoiceWorkedExample() throws {
         let step = try Self.route(.expertChoice)
         let f = step.figures
-        #expect(f.mode == .expertChoice)
+        #expect(f.scheme == .baseline(.expertChoice))
         #expect(f.capacity == 1 && f.slots == 8 && f.kept == 8 && f.padding == 0 && f.residualPadding == 0)
         #expect(f.requested == nil && f.dropped == nil && f.unrecovered == nil)
         #expect(f.recovered == nil && f.irTokens == nil && f.filled == nil)
@@ -251,8 +251,8 @@ struct BaselineRouterTests {
 
     @Test("run totals add counts and keep nil figures nil")
     func totals() throws {
-        var dropless = BaselineTotals(mode: .dropless)
-        var choice = BaselineTotals(mode: .expertChoice)
+        var dropless = SchemeTotals(.baseline(.dropless))
+        var choice = SchemeTotals(.baseline(.expertChoice))
         for _ in 0..<2 {
             dropless.add(try Self.route(.dropless).figures)
             choice.add(try Self.route(.expertChoice).figures)

@@ -12,8 +12,10 @@ enum FollowRun {
         let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let source: any BatchSource
         do { source = try scenario.source(threads: workers) } catch { throw .runtime(error.description) }
-        let router = Router(threads: workers)
         var report = RunReport(preset: preset, modes: modes, requestedSteps: limit ?? 0, storage: storage)
+        // A followed capture carries no hidden states: no output error.
+        var evaluator = StepEvaluator(settings: report.evaluationSettings(threads: workers), fidelity: nil,
+                                      router: Router(threads: workers))
         if stream, !StandardStreams.writeOutput(report.streamHeader()) { throw .runtime("cannot write output") }
         var lastArrival = Date()
         var skippedSoFar = 0
@@ -37,14 +39,7 @@ enum FollowRun {
                 continue
             }
             lastArrival = Date()
-            do {
-                let analysis = try router.route(batch, config: preset.routing, modes: Set(modes))
-                try report.record(analysis, keepDetail: detail)
-            } catch let error as CLIError {
-                throw error
-            } catch {
-                throw .runtime(String(describing: error))
-            }
+            try report.record(batch, evaluator: &evaluator, keepDetail: detail)
             if let status = source.follow {
                 report.followed.append(RunReport.FollowedStep(
                     captureStep: status.lastStep ?? -1, session: status.lastSession ?? "",

@@ -122,28 +122,15 @@ enum RunCommand {
         let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let source: any BatchSource
         do { source = try scenario.source(threads: workers, includeHidden: true) } catch { throw .invalid(error.description) }
-        let router = Router(threads: workers)
         var report = RunReport(preset: preset, modes: modes, requestedSteps: steps, storage: storage,
                                costSettings: costSettings ?? preset.cost, fidelityOptions: fidelityOptions)
-        var fidelity: OutputFidelity?
+        var evaluator = StepEvaluator(settings: report.evaluationSettings(threads: workers), fidelity: fidelityOptions,
+                                      router: Router(threads: workers))
         for _ in 0..<steps {
             let batch: RoutingBatch?
             do { batch = try source.nextBatch() } catch { throw .runtime(error.description) }
             guard let batch else { break }
-            if fidelity == nil, let dimension = batch.hidden?.dimension {
-                fidelity = OutputFidelity(experts: preset.routing.experts, dimension: dimension, options: fidelityOptions)
-            }
-            do {
-                let analysis = try router.route(batch, config: preset.routing, modes: Set(modes),
-                                                keepTokenRouting: fidelity != nil)
-                let measured = fidelity?.measure(batch: batch, config: preset.routing, analysis: analysis)
-                if measured != nil { report.measuredFidelity = true }
-                try report.record(analysis, fidelity: measured, keepDetail: detail)
-            } catch let error as CLIError {
-                throw error
-            } catch {
-                throw .runtime(String(describing: error))
-            }
+            try report.record(batch, evaluator: &evaluator, keepDetail: detail)
         }
         return report
     }

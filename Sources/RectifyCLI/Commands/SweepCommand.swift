@@ -127,7 +127,7 @@ enum SweepCommand {
 
     // MARK: Sweeping
 
-    /// Reads `steps` batches once, then routes all of them at every factor with every scheme.
+    /// Reads `steps` batches once, then evaluates all of them at every factor with every scheme.
     static func sweep(scenario: Scenario, factors: [CapacityFactor], schemes: [RoutingScheme], steps: Int,
                       threads: Int?, costSettings: CostSettings? = nil,
                       fidelityOptions: FidelityOptions? = nil) throws(CLIError) -> SweepReport {
@@ -137,65 +137,22 @@ enum SweepCommand {
         let workers = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let source: any BatchSource
         do { source = try scenario.source(threads: workers, includeHidden: true) } catch { throw .invalid(error.description) }
-        var batches: [RoutingBatch] = []
-        for _ in 0..<steps {
-            let batch: RoutingBatch?
-            do { batch = try source.nextBatch() } catch { throw .runtime(error.description) }
-            guard let batch else { break }
-            batches.append(batch)
-        }
+        let batches: [RoutingBatch]
+        do { batches = try CapacitySweep.readBatches(from: source, count: steps) } catch { throw .runtime(error.description) }
         guard !batches.isEmpty else { throw .runtime("the workload gave no batches to sweep") }
-
-        let modes = schemes.compactMap { scheme -> RectifyMode? in
-            if case .rectify(let mode) = scheme { return mode } else { return nil }
-        }
-        let baselineModes = schemes.compactMap { scheme -> BaselineMode? in
-            if case .baseline(let mode) = scheme { return mode } else { return nil }
-        }
-        let dimension = batches.first?.hidden?.dimension
-        let fidelity = dimension.map { OutputFidelity(experts: preset.routing.experts, dimension: $0, options: fidelityOptions) }
-        let router = Router(threads: workers)
-
-        var points: [RoutingScheme: [SweepPoint]] = [:]
-        for factor in factors {
-            var config = preset.routing
-            config.capacityFactor = factor
-            do { try config.validate() } catch { throw .invalid(error.description) }
-            var accumulators = Dictionary(uniqueKeysWithValues: schemes.map { ($0, SweepAccumulator(scheme: $0, factor: factor)) })
-            var fidelityTotals = FidelityTotals()
-            for batch in batches {
-                do {
-                    var analysis: StepAnalysis?
-                    if !modes.isEmpty {
-                        let routed = try router.route(batch, config: config, modes: Set(modes), keepTokenRouting: fidelity != nil)
-                        analysis = routed
-                        for mode in modes {
-                            guard let figures = routed.figures(mode),
-                                  let work = StepWork(analysis: routed, mode: mode, dispatch: costSettings.dispatch) else { continue }
-                            accumulators[.rectify(mode)]?.add(figures, cost: CostModel.estimate(work, settings: costSettings))
-                        }
-                    }
-                    let baselines = try BaselineRouter.routeAll(batch, config: config, modes: Set(baselineModes),
-                                                                keepAssignments: fidelity != nil, threads: workers)
-                    for step in baselines {
-                        let cost = CostModel.estimate(StepWork(baseline: step, dispatch: costSettings.dispatch), settings: costSettings)
-                        accumulators[.baseline(step.mode)]?.add(step.figures, cost: cost)
-                    }
-                    if let fidelity, let measured = fidelity.measure(batch: batch, config: config, analysis: analysis, baselines: baselines) {
-                        fidelityTotals.add(measured)
-                    }
-                } catch {
-                    throw .runtime(error.description)
-                }
-            }
-            for scheme in schemes {
-                guard let accumulator = accumulators[scheme] else { continue }
-                let error = fidelity == nil ? nil : fidelityTotals.relativeError(scheme)
-                points[scheme, default: []].append(accumulator.point(outputError: error))
-            }
+        let settings = StepEvaluation.Settings(schemes: schemes, cost: costSettings, quality: preset.quality, threads: workers)
+        var sweep = CapacitySweep(batches: batches, config: preset.routing, factors: factors,
+                                  evaluator: StepEvaluator(settings: settings, fidelity: fidelityOptions,
+                                                           router: Router(threads: workers)))
+        do {
+            try sweep.run()
+        } catch let error as ConfigError {
+            throw .invalid(error.description)
+        } catch {
+            throw .runtime(String(describing: error))
         }
         return SweepReport(preset: preset, factors: factors, schemes: schemes, steps: batches.count,
                            costSettings: costSettings, fidelityOptions: fidelityOptions,
-                           measuredFidelity: fidelity != nil, points: schemes.flatMap { points[$0] ?? [] })
+                           measuredFidelity: sweep.measuresFidelity, points: sweep.allPoints)
     }
 }

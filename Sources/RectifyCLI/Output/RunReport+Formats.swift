@@ -168,13 +168,16 @@ extension RunReport {
         let t = run.totals
         return ([run.mode.rawValue, "total"] + [t.capacity, t.requested, t.kept, t.dropped, t.recovered, t.unrecovered,
                 t.irTokens, t.filled, t.slots, t.padding, t.residualPadding, t.crossGPU, t.coveredTokens,
-                t.tokens].map(String.init) + [csvNumber(t.imbalance), csvNumber(t.dropRate), csvNumber(t.paddingRate),
+                t.tokens].map(csvCount) + [csvNumber(t.imbalance), csvNumber(t.dropRate), csvNumber(t.paddingRate),
                 t.gpuLoad.map(String.init).joined(separator: ";"), csvFinite(run.outputError),
                 csvFinite(run.cost.meanStepSeconds), csvFinite(run.cost.usefulTokensPerSecond)]
                 + QualityJSON.gateMassValues(t.gateMass).map(csvFinite)).joined(separator: ",")
     }
 
     private static func csvNumber(_ value: Double?) -> String { value.map { String($0) } ?? "" }
+
+    /// A count; empty where it does not apply to the scheme.
+    private static func csvCount(_ value: Int?) -> String { value.map(String.init) ?? "" }
 
     private static func csvFinite(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "" }
@@ -184,14 +187,12 @@ extension RunReport {
     /// A readable summary: the configuration, then one row per mode (and per step with --detail).
     private func table(detail: Bool) -> String {
         let r = preset.routing
-        var out = TerminalText.sanitized("preset \(preset.name): \(preset.workloadLabel)") + "\n"
+        var out = TableNotes.preset(preset)
         if let summary = followSummary() { out += summary + "\n" }
         out += "\(r.gpus) GPUs x \(r.experts / r.gpus) experts (\(r.experts) in all), top-\(r.topK), capacity factor \(r.capacityFactor) -> C = \(r.capacity) per (GPU, expert), policy \(r.dropPolicy.rawValue), \(stepsRun) step\(stepsRun == 1 ? "" : "s") of \(r.tokens) tokens\n"
         out += "intended %, subst %: top-k gate mass computed by the intended experts / handed to IR and FR experts (router-side, no model)\n"
-        out += measuredFidelity
-            ? "distort %: layer-distortion proxy, not model quality: relative L2 against dropless \(fidelityOptions.reference.rawValue) on seeded synthetic experts, expert similarity \(fidelityOptions.expertSimilarity), \(fidelityOptions.sampleTokens) sampled tokens per step\n"
-            : "distort %: layer-distortion proxy, not measured (no hidden states)\n"
-        out += "step ms: cost model, profile \(costSettings.profile.name), \(costSettings.dispatch.rawValue) dispatch\(costSettings.irOverlap ? ", IR overlaps the dispatch" : "")\n"
+        out += TableNotes.distortion(fidelityOptions, measured: measuredFidelity, missing: "no hidden states")
+        out += "step ms: \(TableNotes.costModel(costSettings))\n"
         out += measuredQualityLine() + "\n"
         let header = ["mode", "step", "drop %", "dropped", "recovered", "filled", "pad %", "covered %", "crossGPU", "imbalance",
                       "intended %", "subst %", "distort %", "step ms"]
@@ -209,7 +210,7 @@ extension RunReport {
                 }
             }
             let t = run.totals
-            rows.append([run.mode.rawValue, "all", Self.percent(t.dropRate), String(t.dropped), String(t.recovered), String(t.filled),
+            rows.append([run.mode.rawValue, "all", Self.percent(t.dropRate), Self.count(t.dropped), Self.count(t.recovered), Self.count(t.filled),
                          Self.percent(t.paddingRate), Self.percent(t.coverageRate), String(t.crossGPU), Self.ratio(t.imbalance),
                          Self.percent(t.gateMass.intendedShare), Self.percent(t.gateMass.substituteShare),
                          Self.percent(run.outputError), Self.milliseconds(run.cost.meanStepSeconds)])
@@ -235,6 +236,8 @@ extension RunReport {
         guard let value else { return "-" }
         return String(format: "%.2f", value * 100)
     }
+
+    static func count(_ value: Int?) -> String { value.map(String.init) ?? "-" }
 
     static func milliseconds(_ seconds: Double?) -> String {
         guard let seconds, seconds.isFinite else { return "-" }

@@ -51,13 +51,12 @@ struct RunReport {
         var steps: [ModeStep] = []
         /// The step recorded last, whatever the storage.
         var latest: ModeStep?
-        var totals: RunTotals
-        var cost = CostTotals()
-        /// Summed over the measured steps; `nil` while no step was measured.
-        var fidelity: FidelityScore?
+        /// Figures, cost estimates and output error summed over the steps.
+        var totals: SchemeTotals
 
         /// The run's output error: `sqrt(sum error^2 / sum reference^2)` over every sampled token.
-        var outputError: Double? { fidelity?.relativeError }
+        var outputError: Double? { totals.outputError }
+        var cost: CostTotals { totals.cost }
     }
 
     /// With `--follow`: where a routed step came from and how late it was routed.
@@ -92,28 +91,33 @@ struct RunReport {
         self.requestedSteps = requestedSteps
         self.costSettings = costSettings
         self.fidelityOptions = fidelityOptions
-        runs = modes.map { ModeRun(mode: $0, totals: RunTotals(mode: $0)) }
+        runs = modes.map { ModeRun(mode: $0, totals: SchemeTotals(mode: $0)) }
     }
 
-    /// Adds one routed step: its figures, its cost estimate and, when measured, its output error.
-    mutating func record(_ analysis: StepAnalysis, fidelity: StepFidelity? = nil, keepDetail: Bool) throws(CLIError) {
+    /// The evaluation settings of the run's modes: figures, cost estimate and quality lookup.
+    func evaluationSettings(threads: Int) -> StepEvaluation.Settings {
+        StepEvaluation.Settings(schemes: runs.map { .rectify($0.mode) }, cost: costSettings, quality: preset.quality,
+                                threads: threads)
+    }
+
+    /// Evaluates `batch` at the preset's settings and adds it.
+    mutating func record(_ batch: RoutingBatch, evaluator: inout StepEvaluator, keepDetail: Bool) throws(CLIError) {
+        let evaluation: StepEvaluation
+        do { evaluation = try evaluator.evaluate(batch, config: preset.routing) } catch { throw .runtime(error.description) }
+        try record(evaluation, keepDetail: keepDetail)
+    }
+
+    /// Adds one evaluated step: its figures, its cost estimate and, when measured, its output error.
+    mutating func record(_ evaluation: StepEvaluation, keepDetail: Bool) throws(CLIError) {
+        if evaluation.fidelity != nil { measuredFidelity = true }
         for index in runs.indices {
             let mode = runs[index].mode
-            guard let figures = analysis.figures(mode) else { continue }
-            runs[index].totals.add(figures)
-            let cost = StepWork(analysis: analysis, mode: mode, dispatch: costSettings.dispatch)
-                .map { CostModel.estimate($0, settings: costSettings) }
-            if let cost { runs[index].cost.add(cost) }
-            let score = fidelity?.scores[.rectify(mode)]
-            if let score {
-                var sum = runs[index].fidelity ?? FidelityScore()
-                sum.add(score)
-                runs[index].fidelity = sum
-            }
+            guard let scheme = evaluation[.rectify(mode)], let figures = scheme.modeFigures else { continue }
+            runs[index].totals.add(scheme)
             let step = ModeStep(figures: figures,
-                                estimate: StepEstimate(outputError: score?.relativeError, stepTime: cost?.stepSeconds,
-                                                       usefulTokensPerSecond: cost?.usefulTokensPerSecond),
-                                detail: keepDetail ? StepDetail(analysis) : nil)
+                                estimate: StepEstimate(outputError: scheme.outputError, stepTime: scheme.stepSeconds,
+                                                       usefulTokensPerSecond: scheme.usefulTokensPerSecond),
+                                detail: keepDetail ? evaluation.analysis.map(StepDetail.init) : nil)
             runs[index].latest = step
             switch storage {
             case .keep: runs[index].steps.append(step)
@@ -223,17 +227,20 @@ enum FiguresJSON {
     static func total(_ run: RunReport.ModeRun) -> JSONValue {
         let t = run.totals
         return .object([
-            ("steps", .int(t.steps)), ("capacity", .int(t.capacity)), ("requested", .int(t.requested)),
-            ("kept", .int(t.kept)), ("dropped", .int(t.dropped)), ("recovered", .int(t.recovered)),
-            ("unrecovered", .int(t.unrecovered)), ("irTokens", .int(t.irTokens)), ("filled", .int(t.filled)),
-            ("slots", .int(t.slots)), ("padding", .int(t.padding)), ("residualPadding", .int(t.residualPadding)),
+            ("steps", .int(t.steps)), ("capacity", count(t.capacity)), ("requested", count(t.requested)),
+            ("kept", .int(t.kept)), ("dropped", count(t.dropped)), ("recovered", count(t.recovered)),
+            ("unrecovered", count(t.unrecovered)), ("irTokens", count(t.irTokens)), ("filled", count(t.filled)),
+            ("slots", count(t.slots)), ("padding", count(t.padding)), ("residualPadding", count(t.residualPadding)),
             ("crossGPU", .int(t.crossGPU)), ("coveredTokens", .int(t.coveredTokens)), ("tokens", .int(t.tokens)),
             ("gpuLoad", .ints(t.gpuLoad)), ("imbalance", .double(t.imbalance)),
             ("dropRate", .double(t.dropRate)), ("paddingRate", .double(t.paddingRate)),
-            ("outputError", .double(run.outputError)), ("stepTime", .double(run.cost.meanStepSeconds)),
-            ("usefulTokensPerSecond", .double(run.cost.usefulTokensPerSecond)),
+            ("outputError", .double(run.outputError)), ("stepTime", .double(t.cost.meanStepSeconds)),
+            ("usefulTokensPerSecond", .double(t.cost.usefulTokensPerSecond)),
         ] + QualityJSON.gateMass(t.gateMass))
     }
+
+    /// A count, or null where it does not apply to the scheme.
+    static func count(_ value: Int?) -> JSONValue { value.map(JSONValue.int) ?? .null }
 
     private static func matrix(_ values: [Int32], rows: Int) -> JSONValue {
         guard rows > 0 else { return .array([]) }

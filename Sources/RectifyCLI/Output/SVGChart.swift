@@ -19,16 +19,9 @@ enum SVGChart {
     static let legendHeight = 40.0
     static let headerHeight = 60.0
 
-    /// Colours and marker shapes per scheme, fixed so a scheme looks the same on every chart.
+    /// Colour and dash of a scheme, from the scheme table, so a scheme looks the same on every chart.
     static func style(_ scheme: RoutingScheme) -> (color: String, dash: String?) {
-        switch scheme {
-        case .rectify(.vanilla): return ("#d62728", nil)
-        case .rectify(.ir): return ("#1f77b4", nil)
-        case .rectify(.fr): return ("#2ca02c", nil)
-        case .rectify(.irfr): return ("#9467bd", nil)
-        case .baseline(.dropless): return ("#7f7f7f", "6 4")
-        case .baseline(.expertChoice): return ("#ff7f0e", "2 3")
-        }
+        (scheme.style.color, scheme.style.dash)
     }
 
     static func panels(_ report: SweepReport) -> [Panel] {
@@ -146,14 +139,14 @@ enum SVGChart {
     /// A marker whose shape tells apart schemes that draw on top of each other.
     private static func marker(_ scheme: RoutingScheme, x: Double, y: Double, size r: Double = 3.5) -> String {
         let color = style(scheme).color
-        switch scheme {
-        case .rectify(.vanilla), .baseline(.dropless):
+        switch scheme.style.shape {
+        case .circle:
             return "<circle class=\"marker\" cx=\"\(fmt(x))\" cy=\"\(fmt(y))\" r=\"\(fmt(r))\" fill=\"\(color)\"/>\n"
-        case .rectify(.ir), .baseline(.expertChoice):
+        case .square:
             return "<rect class=\"marker\" x=\"\(fmt(x - r))\" y=\"\(fmt(y - r))\" width=\"\(fmt(2 * r))\" height=\"\(fmt(2 * r))\" fill=\"\(color)\"/>\n"
-        case .rectify(.fr):
+        case .triangle:
             return "<path class=\"marker\" d=\"M\(fmt(x)) \(fmt(y - 1.3 * r)) L\(fmt(x + 1.15 * r)) \(fmt(y + 0.85 * r)) L\(fmt(x - 1.15 * r)) \(fmt(y + 0.85 * r)) Z\" fill=\"\(color)\"/>\n"
-        case .rectify(.irfr):
+        case .diamond:
             return "<path class=\"marker\" d=\"M\(fmt(x)) \(fmt(y - 1.3 * r)) L\(fmt(x + 1.3 * r)) \(fmt(y)) L\(fmt(x)) \(fmt(y + 1.3 * r)) L\(fmt(x - 1.3 * r)) \(fmt(y)) Z\" fill=\"\(color)\"/>\n"
         }
     }

@@ -1,42 +1,26 @@
 import Foundation
 import RectifyEngine
 
-/// The figures of one routing scheme at one capacity factor, each the mean over the sweep's
-/// batches (counts per step; rates as ratios of the summed counts, which for equal-sized steps
-/// is the mean of the per-step rates). `nil` where the figure does not apply to the scheme.
-struct SweepPoint: Sendable {
-    let scheme: RoutingScheme
-    let capacityFactor: CapacityFactor
-    let steps: Int
+/// The figures `rectify sweep` prints of one point: each the mean over the sweep's batches (counts
+/// per step; rates as ratios of the summed counts, which for equal-sized steps is the mean of the
+/// per-step rates). `nil` where the figure does not apply to the scheme.
+extension CapacitySweep.Point {
     /// `C` per (GPU, expert); `nil` for dropless (no capacity).
-    var capacity: Int?
-    var dropRate: Double?
+    var capacity: Int? { totals.capacity }
+    var dropRate: Double? { totals.dropRate }
     /// `unrecovered / requested`: requests dropped and not computed by IR either.
-    var unrecoveredRate: Double?
-    var paddingRate: Double?
-    var dropped: Double?
-    var recovered: Double?
-    var unrecovered: Double?
-    var filled: Double?
-    var residualPadding: Double?
-    var coveredTokens: Double
-    var coverageRate: Double?
-    var crossGPU: Double
-    var imbalance: Double?
-    /// Layer-distortion proxy: relative L2 error of the layer output on synthetic experts against
-    /// the dropless reference; `nil` without hidden states.
-    var outputError: Double?
-    /// Router-side quality summed over the batches; `nil` never (every scheme has a top-k mass).
-    var gateMass: GateMass?
-    /// Mean estimated step time, seconds (cost model, default parameters).
-    var stepSeconds: Double?
-    var usefulTokensPerSecond: Double?
-
-    /// `unrecovered / dropped`: the share of drops nobody computed in the end.
-    var unrecoveredShare: Double? {
-        guard let dropped, let unrecovered, dropped > 0 else { return nil }
-        return unrecovered / dropped
-    }
+    var unrecoveredRate: Double? { totals.lostRate }
+    var paddingRate: Double? { totals.paddingRate }
+    var dropped: Double? { totals.perStep(totals.dropped) }
+    /// IR's and FR's counts only for the schemes that have them (vanilla's are no figure, not 0).
+    var recovered: Double? { scheme.usesIR ? totals.perStep(totals.recovered) : nil }
+    var unrecovered: Double? { totals.perStep(totals.unrecovered) }
+    var filled: Double? { scheme.usesFR ? totals.perStep(totals.filled) : nil }
+    var residualPadding: Double? { totals.perStep(totals.residualPadding) }
+    var coveredTokens: Double { totals.perStep(totals.coveredTokens) ?? 0 }
+    var coverageRate: Double? { totals.coverageRate }
+    var crossGPU: Double { totals.perStep(totals.crossGPU) ?? 0 }
+    var imbalance: Double? { totals.imbalance }
 
     /// The value a chart plots for `metric`.
     func value(_ metric: SweepMetric) -> Double? {
@@ -67,9 +51,9 @@ struct SweepReport: Sendable {
     /// Whether the batches carried hidden states, i.e. whether output error was measured.
     let measuredFidelity: Bool
     /// Scheme-major: every factor of the first scheme, then of the next.
-    let points: [SweepPoint]
+    let points: [CapacitySweep.Point]
 
-    func point(_ scheme: RoutingScheme, _ factor: CapacityFactor) -> SweepPoint? {
+    func point(_ scheme: RoutingScheme, _ factor: CapacityFactor) -> CapacitySweep.Point? {
         points.first { $0.scheme == scheme && $0.capacityFactor == factor }
     }
 
@@ -104,7 +88,7 @@ struct SweepReport: Sendable {
         .object([("config", configJSON()), ("points", .array(points.map(pointJSON)))])
     }
 
-    func pointJSON(_ p: SweepPoint) -> JSONValue {
+    func pointJSON(_ p: CapacitySweep.Point) -> JSONValue {
         var measured = JSONValue.null
         if case .rectify(let mode) = p.scheme {
             var config = preset.routing
@@ -154,14 +138,12 @@ struct SweepReport: Sendable {
     /// Grouped by capacity factor so the modes compare side by side; `-` where a figure does not apply.
     func table() -> String {
         let r = preset.routing
-        var out = TerminalText.sanitized("preset \(preset.name): \(preset.workloadLabel)") + "\n"
+        var out = TableNotes.preset(preset)
         out += "\(r.gpus) GPUs x \(r.experts / r.gpus) experts (\(r.experts) in all), top-\(r.topK), policy \(r.dropPolicy.rawValue), "
         out += "\(steps) step\(steps == 1 ? "" : "s") of \(r.tokens) tokens per point, the same batches for every point\n"
         out += "intended %, subst %: top-k gate mass computed by the intended experts / handed to substitutes (router-side, no model)\n"
-        out += measuredFidelity
-            ? "distort %: layer-distortion proxy, not model quality: relative L2 against dropless \(fidelityOptions.reference.rawValue) on seeded synthetic experts, expert similarity \(fidelityOptions.expertSimilarity), \(fidelityOptions.sampleTokens) sampled tokens per step\n"
-            : "distort %: layer-distortion proxy, not measured (the batches carry no hidden states)\n"
-        out += "step time: cost model, profile \(costSettings.profile.name), \(costSettings.dispatch.rawValue) dispatch\(costSettings.irOverlap ? ", IR overlaps the dispatch" : "") (d \(costParameters.hiddenSize), f \(costParameters.ffnSize), \(costParameters.gpusPerNode) GPUs per node)\n\n"
+        out += TableNotes.distortion(fidelityOptions, measured: measuredFidelity, missing: "the batches carry no hidden states")
+        out += "step time: \(TableNotes.costModel(costSettings)) (d \(costParameters.hiddenSize), f \(costParameters.ffnSize), \(costParameters.gpusPerNode) GPUs per node)\n\n"
         let header = ["cf", "mode", "C", "drop %", "unrec %", "recovered", "filled", "pad %", "covered %", "crossGPU",
                       "imbalance", "intended %", "subst %", "distort %", "step ms", "Mtok/s"]
         var rows: [[String]] = []
@@ -171,8 +153,8 @@ struct SweepReport: Sendable {
                 rows.append([factor.description, scheme.label, p.capacity.map(String.init) ?? "-",
                              Self.percent(p.dropRate), Self.percent(p.unrecoveredRate), Self.count(p.recovered),
                              Self.count(p.filled), Self.percent(p.paddingRate), Self.percent(p.coverageRate),
-                             Self.count(p.crossGPU), RunReport.ratio(p.imbalance), Self.percent(p.gateMass?.intendedShare),
-                             Self.percent(p.gateMass?.substituteShare), Self.percent(p.outputError),
+                             Self.count(p.crossGPU), RunReport.ratio(p.imbalance), Self.percent(p.gateMass.intendedShare),
+                             Self.percent(p.gateMass.substituteShare), Self.percent(p.outputError),
                              p.stepSeconds.map { String(format: "%.3f", $0 * 1e3) } ?? "-",
                              p.usefulTokensPerSecond.map { String(format: "%.1f", $0 / 1e6) } ?? "-"])
             }
@@ -196,66 +178,4 @@ struct SweepReport: Sendable {
 /// The output formats of `rectify sweep`.
 enum SweepFormat: String, CaseIterable {
     case table, json, csv
-}
-
-/// Sums one scheme's figures, costs and fidelity over the batches of one capacity factor.
-struct SweepAccumulator {
-    let scheme: RoutingScheme
-    let factor: CapacityFactor
-    private var rectify: RunTotals?
-    private var baseline: BaselineTotals?
-    private(set) var cost = CostTotals()
-    private var capacity: Int?
-
-    init(scheme: RoutingScheme, factor: CapacityFactor) {
-        self.scheme = scheme
-        self.factor = factor
-        switch scheme {
-        case .rectify(let mode): rectify = RunTotals(mode: mode)
-        case .baseline(let mode): baseline = BaselineTotals(mode: mode)
-        }
-    }
-
-    mutating func add(_ figures: StepFigures, cost stepCost: StepCost) {
-        rectify?.add(figures)
-        capacity = figures.capacity
-        cost.add(stepCost)
-    }
-
-    mutating func add(_ figures: BaselineFigures, cost stepCost: StepCost) {
-        baseline?.add(figures)
-        capacity = figures.capacity
-        cost.add(stepCost)
-    }
-
-    func point(outputError: Double?) -> SweepPoint {
-        let steps = max(1, cost.steps)
-        func mean(_ value: Int?) -> Double? { value.map { Double($0) / Double(steps) } }
-        if let t = rectify {
-            let mode = t.mode
-            return SweepPoint(
-                scheme: scheme, capacityFactor: factor, steps: t.steps, capacity: capacity,
-                dropRate: t.dropRate, unrecoveredRate: t.requested > 0 ? Double(t.unrecovered) / Double(t.requested) : nil,
-                paddingRate: t.paddingRate, dropped: mean(t.dropped),
-                recovered: mode.usesIR ? mean(t.recovered) : nil, unrecovered: mean(t.unrecovered),
-                filled: mode.usesFR ? mean(t.filled) : nil, residualPadding: mean(t.residualPadding),
-                coveredTokens: mean(t.coveredTokens) ?? 0, coverageRate: t.coverageRate, crossGPU: mean(t.crossGPU) ?? 0,
-                imbalance: t.imbalance, outputError: outputError, gateMass: t.gateMass, stepSeconds: cost.meanStepSeconds,
-                usefulTokensPerSecond: cost.usefulTokensPerSecond)
-        }
-        let t = baseline ?? BaselineTotals(mode: .dropless)
-        return SweepPoint(
-            scheme: scheme, capacityFactor: factor, steps: t.steps, capacity: capacity,
-            dropRate: t.dropRate, unrecoveredRate: Self.rate(t.unrecovered, t.requested),
-            paddingRate: t.paddingRate, dropped: mean(t.dropped), recovered: mean(t.recovered),
-            unrecovered: mean(t.unrecovered), filled: mean(t.filled), residualPadding: mean(t.residualPadding),
-            coveredTokens: mean(t.coveredTokens) ?? 0, coverageRate: t.coverageRate, crossGPU: mean(t.crossGPU) ?? 0,
-            imbalance: t.imbalance, outputError: outputError, gateMass: t.gateMass, stepSeconds: cost.meanStepSeconds,
-            usefulTokensPerSecond: cost.usefulTokensPerSecond)
-    }
-
-    private static func rate(_ part: Int?, _ whole: Int?) -> Double? {
-        guard let part, let whole, whole > 0 else { return nil }
-        return Double(part) / Double(whole)
-    }
 }

@@ -33,8 +33,8 @@ public enum StepReport {
     }
 
     /// The counts both a step and a run have, by their spec names.
-    private static func counts(_ values: [Int]) -> [(key: String, value: JSONValue)] {
-        zip(countNames, values).map { ($0, .int($1)) }
+    private static func counts(_ values: [Int?]) -> [(key: String, value: JSONValue)] {
+        zip(countNames, values).map { ($0, $1.map(JSONValue.int) ?? .null) }
     }
 
     private static let countNames = ["capacity", "requested", "kept", "dropped", "recovered", "unrecovered",
@@ -50,7 +50,7 @@ public enum StepReport {
                    ("expertLoad", .ints(f.expertLoad)), ("expertDropped", .ints(f.expertDropped))])
     }
 
-    static func totals(_ t: RunTotals) -> JSONValue {
+    static func totals(_ t: SchemeTotals) -> JSONValue {
         .object([("steps", .int(t.steps))]
                 + counts([t.capacity, t.requested, t.kept, t.dropped, t.recovered, t.unrecovered, t.irTokens,
                           t.filled, t.slots, t.padding, t.residualPadding, t.crossGPU, t.coveredTokens, t.tokens])

@@ -33,6 +33,20 @@ public struct SchemeDetails: Sendable, Equatable {
         substitute = gateMass?.substituteShare
         self.measured = measured
     }
+
+    /// A scheme's figures on one step, before cost, output error and quality are known.
+    public init(_ figures: SchemeFigures) {
+        self.init(lost: figures.lostRate, padding: figures.paddingRate, covered: figures.coverageRate,
+                  gateMass: figures.gateMass)
+    }
+
+    /// The engine's evaluation of one scheme on one step.
+    public init(_ evaluation: SchemeEvaluation) {
+        self.init(lost: evaluation.lost, padding: evaluation.padding, covered: evaluation.covered,
+                  stepSeconds: evaluation.stepSeconds, tokensPerSecond: evaluation.usefulTokensPerSecond,
+                  outputError: evaluation.outputError, gateMass: evaluation.gateMass,
+                  measured: evaluation.measuredQuality)
+    }
 }
 
 /// Baselines, cost and fidelity of one step for all six schemes. The engine computes them only
@@ -73,42 +87,17 @@ public struct CompareDetails: Sendable, Equatable {
         return options
     }
 
-    /// Computes the details of one batch already routed into `analysis`.
+    /// Computes the details of one batch already routed into `analysis` (`nil` when the batch no
+    /// longer fits the settings).
     static func compute(step: Int, batch: RoutingBatch, config: RoutingConfig, analysis: StepAnalysis,
-                        fidelity: OutputFidelity?, threads: Int, cost costSettings: CostSettings = CostSettings(),
-                        quality: MeasuredQuality? = nil) -> CompareDetails {
+                        fidelity: OutputFidelity?, router: Router, cost costSettings: CostSettings = CostSettings(),
+                        quality: MeasuredQuality? = nil) -> CompareDetails? {
+        let settings = StepEvaluation.Settings(schemes: RoutingScheme.allCases, cost: costSettings, quality: quality,
+                                               threads: router.threads)
+        guard let evaluation = try? StepEvaluation(batch: batch, config: config, settings: settings, router: router,
+                                                   fidelity: fidelity, analysis: analysis) else { return nil }
         var schemes: [RoutingScheme: SchemeDetails] = [:]
-        for mode in RectifyMode.allCases {
-            guard let figures = analysis.figures(mode) else { continue }
-            var details = SchemeDetails(lost: ratio(figures.unrecovered, figures.requested),
-                                        padding: ratio(figures.residualPadding, figures.slots),
-                                        covered: ratio(figures.coveredTokens, figures.tokens),
-                                        gateMass: figures.gateMass, measured: quality?.value(config: config, mode: mode))
-            if let work = StepWork(analysis: analysis, mode: mode, dispatch: costSettings.dispatch) {
-                let cost = CostModel.estimate(work, settings: costSettings)
-                details.stepSeconds = cost.stepSeconds
-                details.tokensPerSecond = cost.usefulTokensPerSecond
-            }
-            schemes[.rectify(mode)] = details
-        }
-        let baselines = (try? BaselineRouter.routeAll(batch, config: config, keepAssignments: fidelity != nil,
-                                                      threads: threads)) ?? []
-        for baseline in baselines {
-            let f = baseline.figures
-            let cost = CostModel.estimate(StepWork(baseline: baseline, dispatch: costSettings.dispatch), settings: costSettings)
-            schemes[.baseline(baseline.mode)] = SchemeDetails(
-                lost: f.unrecovered.flatMap { u in f.requested.flatMap { ratio(u, $0) } },
-                padding: f.paddingRate, covered: f.coverageRate, stepSeconds: cost.stepSeconds,
-                tokensPerSecond: cost.usefulTokensPerSecond, gateMass: f.gateMass,
-                measured: baseline.mode == .dropless ? quality?.dropless : nil)
-        }
-        if let fidelity, let measured = fidelity.measure(batch: batch, config: config, analysis: analysis, baselines: baselines) {
-            for scheme in RoutingScheme.allCases {
-                schemes[scheme]?.outputError = measured.relativeError(scheme)
-            }
-        }
+        for scheme in evaluation.schemes { schemes[scheme.scheme] = SchemeDetails(scheme) }
         return CompareDetails(step: step, config: config, schemes: schemes, fidelity: fidelity?.options, quality: quality)
     }
-
-    static func ratio(_ part: Int, _ whole: Int) -> Double? { whole > 0 ? Double(part) / Double(whole) : nil }
 }

@@ -253,21 +253,21 @@ final class EngineCore {
             }
         }
         details = CompareDetails.compute(step: step, batch: batch, config: config, analysis: analysis,
-                                         fidelity: measure, threads: threads, cost: preset.cost, quality: preset.quality)
+                                         fidelity: measure, router: router, cost: preset.cost, quality: preset.quality)
     }
 
     // MARK: Sweep
 
     /// Starts a capacity-factor sweep of the current preset and settings (replacing any running one).
     func startSweep() {
-        sweep = SweepRun.start(preset: preset, config: config, openSource: openSource)
+        sweep = SweepRun.start(preset: preset, config: config, openSource: openSource, router: router)
     }
 
     func cancelSweep() { sweep = nil }
 
     /// Routes the sweep's next factor, if one is running.
     func advanceSweep() {
-        sweep?.advance(router: router)
+        sweep?.advance()
     }
 
     var sweepPending: Bool { sweep.map { !$0.chart.isComplete } ?? false }

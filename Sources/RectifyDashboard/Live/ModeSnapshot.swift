@@ -11,7 +11,7 @@ public struct ModeSnapshot: Sendable {
     /// The largest IR work plus overflow of any one expert in the latest step (scales the bars).
     public private(set) var peakBeyondCapacity = 0
     /// Totals of the current segment: since the settings or preset last changed, or a reset.
-    public private(set) var totals: RunTotals
+    public private(set) var totals: SchemeTotals
     /// Per step: drops still lost after this mode's rectification, `unrecovered / requested`.
     /// (The spec's drop rate is the same for every mode; what IR changes is how many stay lost.)
     public private(set) var lostHistory: SeriesHistory
@@ -20,7 +20,7 @@ public struct ModeSnapshot: Sendable {
 
     public init(mode: RectifyMode, historyLength: Int) {
         self.mode = mode
-        totals = RunTotals(mode: mode)
+        totals = SchemeTotals(mode: mode)
         lostHistory = SeriesHistory(capacity: historyLength)
         paddingHistory = SeriesHistory(capacity: historyLength)
     }
@@ -56,14 +56,14 @@ public struct ModeSnapshot: Sendable {
 
     /// Starts the totals of a new segment; the histories go on, marked where it begins.
     public mutating func startSegment() {
-        totals = RunTotals(mode: mode)
+        totals = SchemeTotals(mode: mode)
         lostHistory.markSegmentStart()
         paddingHistory.markSegmentStart()
     }
 
     /// Clears totals and histories; the latest step stays on screen.
     public mutating func resetStatistics() {
-        totals = RunTotals(mode: mode)
+        totals = SchemeTotals(mode: mode)
         lostHistory.removeAll()
         paddingHistory.removeAll()
     }

@@ -27,12 +27,12 @@ public struct Segment: Sendable, Equatable {
 /// The segment before the current one with its totals per mode, kept for comparison.
 public struct FinishedSegment: Sendable, Equatable {
     public let segment: Segment
-    public let totals: PerMode<RunTotals>
+    public let totals: PerMode<SchemeTotals>
 
-    public init(segment: Segment, totals: PerMode<RunTotals>) {
+    public init(segment: Segment, totals: PerMode<SchemeTotals>) {
         self.segment = segment
         self.totals = totals
     }
 
-    public subscript(mode: RectifyMode) -> RunTotals { totals[mode] }
+    public subscript(mode: RectifyMode) -> SchemeTotals { totals[mode] }
 }

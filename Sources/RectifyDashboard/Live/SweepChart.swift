@@ -45,29 +45,25 @@ public struct SweepChart: Sendable, Equatable {
     public static let defaultBatches = 4
 }
 
-/// The engine's side of a running sweep: its batches, read once, routed again at every factor.
+/// The engine's side of a running sweep: the engine's `CapacitySweep` of the four modes, its
+/// batches read once, advanced one factor per call so the overlay draws its progress.
 final class SweepRun {
     private(set) var chart: SweepChart
-    private let batches: [RoutingBatch]
-    private let config: RoutingConfig
+    private var sweep: CapacitySweep?
 
-    init(chart: SweepChart, batches: [RoutingBatch], config: RoutingConfig) {
+    init(chart: SweepChart, sweep: CapacitySweep?) {
         self.chart = chart
-        self.batches = batches
-        self.config = config
+        self.sweep = sweep
     }
 
     /// Reads the batches from a fresh source of the preset; a failure ends the sweep at once.
-    static func start(preset: Preset, config: RoutingConfig, openSource: SourceFactory,
+    static func start(preset: Preset, config: RoutingConfig, openSource: SourceFactory, router: Router,
                       factors: [CapacityFactor] = SweepChart.defaultFactors,
                       batches count: Int = SweepChart.defaultBatches) -> SweepRun {
         var chart = SweepChart(factors: factors, batches: 0, presetName: preset.name)
         var batches: [RoutingBatch] = []
         do {
-            let source = try openSource(preset)
-            while batches.count < count, let batch = try source.nextBatch() {
-                batches.append(batch)
-            }
+            batches = try CapacitySweep.readBatches(from: try openSource(preset), count: count)
             if batches.isEmpty { chart.failure = "the workload gave no batches" }
         } catch let error as WorkloadError {
             chart.failure = error.description
@@ -75,35 +71,28 @@ final class SweepRun {
             chart.failure = "\(error)"
         }
         chart.batches = batches.count
-        return SweepRun(chart: chart, batches: batches, config: config)
+        let settings = StepEvaluation.Settings(schemes: RectifyMode.allCases.map(RoutingScheme.rectify), cost: preset.cost,
+                                               threads: router.threads)
+        let evaluator = StepEvaluator(settings: settings, fidelity: nil, router: router)
+        return SweepRun(chart: chart, sweep: CapacitySweep(batches: batches, config: config, factors: factors,
+                                                           evaluator: evaluator))
     }
 
     /// Routes every batch at the next factor; returns false when the sweep is complete.
     @discardableResult
-    func advance(router: Router) -> Bool {
-        guard !chart.isComplete else { return false }
-        var config = self.config
-        config.capacityFactor = chart.factors[chart.points.count]
-        var unrecovered = PerMode { _ in 0 }, requested = PerMode { _ in 0 }
-        var residual = PerMode { _ in 0 }, slots = PerMode { _ in 0 }
+    func advance() -> Bool {
+        guard !chart.isComplete, var sweep else { return false }
         do {
-            for batch in batches {
-                let analysis = try router.route(batch, config: config)
-                for mode in RectifyMode.allCases {
-                    guard let f = analysis.figures(mode) else { continue }
-                    unrecovered[mode] += f.unrecovered
-                    requested[mode] += f.requested
-                    residual[mode] += f.residualPadding
-                    slots[mode] += f.slots
-                }
-            }
+            try sweep.advance()
         } catch {
-            chart.failure = error.description
+            chart.failure = String(describing: error)
             return false
         }
+        self.sweep = sweep
+        guard let row = sweep.rows.last else { return false }
         chart.points.append(PerMode { mode in
-            SweepChart.Point(lost: requested[mode] > 0 ? Double(unrecovered[mode]) / Double(requested[mode]) : 0,
-                             padding: slots[mode] > 0 ? Double(residual[mode]) / Double(slots[mode]) : 0)
+            let point = row.first { $0.scheme == .rectify(mode) }
+            return SweepChart.Point(lost: point?.lost ?? 0, padding: point?.padding ?? 0)
         })
         return !chart.isComplete
     }

@@ -7,9 +7,7 @@ public enum KeyBindings {
 
     public static let all: [KeyBinding] = [
         // View
-        KeyBinding([C(.character("1"), .selectMode(.vanilla)), C(.character("2"), .selectMode(.ir)),
-                    C(.character("3"), .selectMode(.fr)), C(.character("4"), .selectMode(.irfr))],
-                   label: "1-4", hint: "mode", priority: 1, help: "show vanilla / IR / FR / IR+FR", group: .view),
+        modeKeys,
         KeyBinding([C(.character("m"), .cycleMode)], label: "m",
                    help: "cycle the mode shown", group: .view),
         KeyBinding([C(.character("c"), .toggleCompare)], label: "c", hint: "compare", priority: 7,
@@ -69,6 +67,14 @@ public enum KeyBindings {
         KeyBinding([C(.character("q"), .quit)], label: "q", hint: "quit",
                    help: "quit (from anywhere)", group: .screen, context: .always),
     ]
+
+    /// The digit of each mode in the scheme table selects it (`1-4`: show vanilla / IR / FR / IR+FR).
+    private static var modeKeys: KeyBinding {
+        let keyed = RectifyMode.allCases.compactMap { mode in mode.style.key.map { (key: $0, mode: mode) } }
+        let label = [keyed.first, keyed.last].compactMap { $0.map { String($0.key) } }.joined(separator: "-")
+        return KeyBinding(keyed.map { C(.character($0.key), .selectMode($0.mode)) }, label: label, hint: "mode", priority: 1,
+                          help: "show " + keyed.map(\.mode.style.title).joined(separator: " / "), group: .view)
+    }
 
     /// The binding that handles `key` with the help overlay open or closed, if any.
     public static func binding(for key: KeyEvent, helpOpen: Bool) -> KeyBinding? {

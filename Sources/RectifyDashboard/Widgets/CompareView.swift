@@ -7,19 +7,19 @@ enum CompareView {
     struct Figure: Sendable {
         let label: String
         let step: @Sendable (StepFigures, String) -> String
-        let run: @Sendable (RunTotals, String) -> String
+        let run: @Sendable (SchemeTotals, String) -> String
     }
 
     static let figures: [Figure] = [
         Figure(label: "drop", step: { f, u in Format.percent(f.dropRate, unknown: u) },
                run: { t, u in Format.percent(t.dropRate, unknown: u) }),
         Figure(label: "lost", step: { f, u in Format.percent(rate(f.unrecovered, f.requested), unknown: u) },
-               run: { t, u in Format.percent(rate(t.unrecovered, t.requested), unknown: u) }),
+               run: { t, u in Format.percent(t.lostRate, unknown: u) }),
         Figure(label: "padding", step: { f, u in Format.percent(f.paddingRate, unknown: u) },
                run: { t, u in Format.percent(t.paddingRate, unknown: u) }),
-        Figure(label: "recovered", step: { f, _ in Format.count(f.recovered) }, run: { t, _ in Format.count(t.recovered) }),
-        Figure(label: "IR tokens", step: { f, _ in Format.count(f.irTokens) }, run: { t, _ in Format.count(t.irTokens) }),
-        Figure(label: "filled", step: { f, _ in Format.count(f.filled) }, run: { t, _ in Format.count(t.filled) }),
+        Figure(label: "recovered", step: { f, _ in Format.count(f.recovered) }, run: { t, u in t.recovered.map(Format.count) ?? u }),
+        Figure(label: "IR tokens", step: { f, _ in Format.count(f.irTokens) }, run: { t, u in t.irTokens.map(Format.count) ?? u }),
+        Figure(label: "filled", step: { f, _ in Format.count(f.filled) }, run: { t, u in t.filled.map(Format.count) ?? u }),
         Figure(label: "covered", step: { f, u in Format.percent(rate(f.coveredTokens, f.tokens), unknown: u) },
                run: { t, u in Format.percent(t.coverageRate, unknown: u) }),
         Figure(label: "cross-GPU", step: { f, _ in Format.count(f.crossGPU) }, run: { t, _ in Format.count(t.crossGPU) }),

@@ -29,12 +29,7 @@ enum SchemesTable {
 
     /// Column headings: full names when the columns are wide enough.
     static func heading(_ scheme: RoutingScheme, width: Int) -> String {
-        guard scheme.label.count > width else { return scheme.label }
-        switch scheme {
-        case .baseline(.dropless): return "dropl."
-        case .baseline(.expertChoice): return "exp-ch"
-        default: return scheme.label
-        }
+        scheme.label.count > width ? scheme.style.shortLabel : scheme.label
     }
 
     /// The figures shown for `scheme`: the engine's details, with the rectify modes' own figures
@@ -42,9 +37,7 @@ enum SchemesTable {
     static func details(_ scheme: RoutingScheme, snapshot: EngineSnapshot) -> SchemeDetails {
         if let details = snapshot.details?[scheme] { return details }
         guard case .rectify(let mode) = scheme, let f = snapshot[mode].latest else { return SchemeDetails() }
-        return SchemeDetails(lost: CompareDetails.ratio(f.unrecovered, f.requested),
-                             padding: CompareDetails.ratio(f.residualPadding, f.slots),
-                             covered: CompareDetails.ratio(f.coveredTokens, f.tokens), gateMass: f.gateMass)
+        return SchemeDetails(SchemeFigures(f))
     }
 
     /// What `measured` and `dist.proxy` are, in one line.

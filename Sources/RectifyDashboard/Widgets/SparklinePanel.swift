@@ -7,8 +7,13 @@ enum SparklinePanel {
     static let labelWidth = 14
     static let valueWidth = 7
 
-    /// The mode a mode is compared with on screen.
-    static func baseline(for mode: RectifyMode) -> RectifyMode { mode == .vanilla ? .irfr : .vanilla }
+    /// The mode a mode is compared with on screen: the first mode (no rectification), or the last
+    /// (every rectification) when the first is the one selected.
+    static func baseline(for mode: RectifyMode) -> RectifyMode {
+        let modes = RectifyMode.allCases
+        guard let first = modes.first, let last = modes.last else { return mode }
+        return mode == first ? last : first
+    }
 
     static func draw(snapshot: EngineSnapshot, mode: RectifyMode, seriesHeight: Int, in rect: Rect,
                      into grid: inout CellGrid, theme: Theme) {

@@ -7,24 +7,10 @@ import TerminalCanvas
 /// Lines are braille dots in Unicode (two by four points a cell) and dots in ASCII; every computed
 /// point carries its mode's marker letter, so the lines tell apart without colour too.
 enum SweepOverlay {
-    /// The marker letter of each mode at its points, and in the legend.
-    static func marker(_ mode: RectifyMode) -> Character {
-        switch mode {
-        case .vanilla: return "v"
-        case .ir: return "i"
-        case .fr: return "f"
-        case .irfr: return "x"
-        }
-    }
+    /// The marker letter of each mode at its points, and in the legend (the scheme table's).
+    static func marker(_ mode: RectifyMode) -> Character { mode.style.marker }
 
-    static func style(_ mode: RectifyMode, palette: Palette) -> CellStyle {
-        switch mode {
-        case .vanilla: return palette.overflow
-        case .ir: return palette.irWork
-        case .fr: return palette.filled
-        case .irfr: return palette.seriesCurrent
-        }
-    }
+    static func style(_ mode: RectifyMode, palette: Palette) -> CellStyle { palette.style(.rectify(mode)) }
 
     /// The box: the screen less a one-cell margin.
     static func frame(in screen: Rect) -> Rect { screen.insetBy(dx: 1, dy: 1) }

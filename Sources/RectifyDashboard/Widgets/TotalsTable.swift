@@ -7,17 +7,15 @@ enum TotalsTable {
     struct Column: Sendable {
         let heading: String
         let width: Int
-        let value: @Sendable (RunTotals, String) -> String
+        let value: @Sendable (SchemeTotals, String) -> String
     }
 
     static let columns: [Column] = [
         Column(heading: "drop", width: 6) { t, u in Format.percent(t.dropRate, unknown: u) },
-        Column(heading: "lost", width: 6) { t, u in
-            Format.percent(t.requested > 0 ? Double(t.unrecovered) / Double(t.requested) : nil, unknown: u)
-        },
+        Column(heading: "lost", width: 6) { t, u in Format.percent(t.lostRate, unknown: u) },
         Column(heading: "padding", width: 7) { t, u in Format.percent(t.paddingRate, unknown: u) },
-        Column(heading: "recovered", width: 9) { t, u in t.steps > 0 ? Format.count(t.recovered) : u },
-        Column(heading: "filled", width: 6) { t, u in t.steps > 0 ? Format.count(t.filled) : u },
+        Column(heading: "recovered", width: 9) { t, u in t.steps > 0 ? t.recovered.map(Format.count) ?? u : u },
+        Column(heading: "filled", width: 6) { t, u in t.steps > 0 ? t.filled.map(Format.count) ?? u : u },
         Column(heading: "covered", width: 7) { t, u in Format.percent(t.coverageRate, unknown: u) },
         Column(heading: "cross-GPU", width: 9) { t, u in t.steps > 0 ? Format.count(t.crossGPU) : u },
         Column(heading: "imbalance", width: 9) { t, u in Format.ratio(t.imbalance, unknown: u) },
@@ -33,7 +31,7 @@ enum TotalsTable {
         let (glyphs, palette) = (theme.glyphs, theme.palette)
         grid.clear(rect)
         let other = SparklinePanel.baseline(for: mode)
-        var rows: [(label: String, totals: RunTotals, labelStyle: CellStyle, valueStyle: CellStyle)] = [
+        var rows: [(label: String, totals: SchemeTotals, labelStyle: CellStyle, valueStyle: CellStyle)] = [
             (mode.label, snapshot[mode].totals, palette.value, palette.value),
             (other.label, snapshot[other].totals, palette.label, palette.value),
         ]

@@ -1,7 +1,7 @@
 extension BaselineStep {
     /// Merges per-GPU results into a step with the figures both baselines share.
     init(mode: BaselineMode, config: RoutingConfig, sources: [SourceAssignments], keepAssignments: Bool,
-         makeFigures: (_ expertLoad: [Int], _ gpuLoad: [Int], _ crossGPU: Int, _ covered: Int) -> BaselineFigures) {
+         makeFigures: (_ expertLoad: [Int], _ gpuLoad: [Int], _ crossGPU: Int, _ covered: Int) -> SchemeFigures) {
         let e = config.experts
         var matrix: [Int32] = []
         matrix.reserveCapacity(config.gpus * e)

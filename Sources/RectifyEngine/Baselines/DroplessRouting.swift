@@ -11,8 +11,8 @@ enum DroplessRouting {
         return BaselineStep(mode: .dropless, config: config, sources: sources, keepAssignments: keep) {
             expertLoad, gpuLoad, cross, covered in
             let requested = config.tokens * config.topK
-            return BaselineFigures(
-                mode: .dropless, step: batch.step, capacity: nil, requested: requested, kept: requested,
+            return SchemeFigures(
+                scheme: .baseline(.dropless), step: batch.step, capacity: nil, requested: requested, kept: requested,
                 dropped: 0, recovered: nil, unrecovered: 0, irTokens: nil, filled: nil, slots: nil,
                 padding: 0, residualPadding: 0, crossGPU: cross, coveredTokens: covered,
                 tokens: config.tokens, gpuLoad: gpuLoad, imbalance: StepFigures.imbalance(of: gpuLoad),

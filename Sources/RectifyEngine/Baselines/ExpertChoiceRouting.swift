@@ -20,8 +20,8 @@ enum ExpertChoiceRouting {
             expertLoad, gpuLoad, cross, covered in
             let kept = config.gpus * config.experts * min(config.tokensPerGPU, config.capacity)
             let slots = config.slots
-            return BaselineFigures(
-                mode: .expertChoice, step: batch.step, capacity: config.capacity, requested: nil, kept: kept,
+            return SchemeFigures(
+                scheme: .baseline(.expertChoice), step: batch.step, capacity: config.capacity, requested: nil, kept: kept,
                 dropped: nil, recovered: nil, unrecovered: nil, irTokens: nil, filled: nil, slots: slots,
                 padding: slots - kept, residualPadding: slots - kept, crossGPU: cross, coveredTokens: covered,
                 tokens: config.tokens, gpuLoad: gpuLoad, imbalance: StepFigures.imbalance(of: gpuLoad),

@@ -51,3 +51,15 @@ public struct MeasuredQuality: Equatable, Sendable {
         value(topK: config.topK, capacityFactor: config.capacityFactor, dropPolicy: config.dropPolicy, mode: mode)
     }
 }
+
+extension MeasuredQuality {
+    /// `value` for any scheme: a rectify mode's measurement, the dropless reference for dropless,
+    /// `nil` for a scheme the file does not measure.
+    public func value(config: RoutingConfig, scheme: RoutingScheme) -> Double? {
+        switch scheme {
+        case .rectify(let mode): return value(config: config, mode: mode)
+        case .baseline(.dropless): return dropless
+        case .baseline: return nil
+        }
+    }
+}

@@ -36,23 +36,22 @@ enum SourceRouting {
             for x in 0..<e where !localExperts.contains(x) { tally.crossFilled += Int(filledRow[x]) }
             tallyFillInMass(tokens: tokens, plan: plan, buffers: buffers, tally: &tally)
         }
-        // Branch-free counts: a token is covered unless every choice dropped and no rectification took it.
-        var vanillaCount = 0, irCount = 0, frCount = 0, bothCount = 0
+        // Branch-free counts: a token is lost when every choice dropped; each rectification may take it.
+        var lostCount = 0, irCount = 0, frCount = 0, bothCount = 0
         let wholeDrop = UInt8(truncatingIfNeeded: k)
         for t in tokens {
             let lost = buffers.dropCount[t] == wholeDrop ? 1 : 0
             let rectified = buffers.irExpert[t] >= 0 ? 1 : 0
             let filled = Int(buffers.filledFlag[t])
-            vanillaCount &+= lost
-            irCount &+= lost & (rectified ^ 1)
-            frCount &+= lost & (filled ^ 1)
-            bothCount &+= lost & ((rectified | filled) ^ 1)
+            lostCount &+= lost
+            irCount &+= lost & rectified
+            frCount &+= lost & filled
+            bothCount &+= lost & rectified & filled
         }
-        let n = plan.tokensPerGPU
-        tally.coveredVanilla += n - vanillaCount
-        tally.coveredIR += n - irCount
-        tally.coveredFR += n - frCount
-        tally.coveredBoth += n - bothCount
+        tally.wholeDrops += lostCount
+        tally.wholeDropsTakenByIR += irCount
+        tally.wholeDropsTakenByFR += frCount
+        tally.wholeDropsTakenByBoth += bothCount
         outputs.tallies[g] = tally
     }
 

@@ -33,15 +33,24 @@ public struct SourceTally: Sendable, Equatable {
     /// Kept and filled assignments whose expert sits on another GPU.
     public var crossKept = 0
     public var crossFilled = 0
-    /// Tokens computed by at least one expert under each mode.
-    public var coveredVanilla = 0
-    public var coveredIR = 0
-    public var coveredFR = 0
-    public var coveredBoth = 0
+    /// Tokens all of whose choices dropped, and how many of them IR took, FR took, and both took:
+    /// every mode's covered tokens follow from these (see `uncovered(_:)`).
+    public var wholeDrops = 0
+    public var wholeDropsTakenByIR = 0
+    public var wholeDropsTakenByFR = 0
+    public var wholeDropsTakenByBoth = 0
     /// Gate mass of the GPU's tokens: requested, kept, and handed to IR and FR experts.
     public var gateMass = GateMass()
 
     public init() {}
+
+    /// Tokens of this GPU no expert computes under `mode`: whole drops its rectifications did not take.
+    public func uncovered(_ mode: RectifyMode) -> Int {
+        let byIR = mode.usesIR ? wholeDropsTakenByIR : 0
+        let byFR = mode.usesFR ? wholeDropsTakenByFR : 0
+        let byBoth = mode.usesIR && mode.usesFR ? wholeDropsTakenByBoth : 0
+        return wholeDrops - byIR - byFR + byBoth
+    }
 }
 
 /// Per-token routing outcome, for combination weights and tests.

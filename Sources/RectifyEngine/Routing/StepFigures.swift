@@ -57,18 +57,13 @@ extension StepAnalysis {
         let g = config.gpus
         let e = config.experts
         let requested = config.tokens * config.topK
-        var kept = 0, dropped = 0, recovered = 0, irTokens = 0, cross = 0, covered = 0, filled = 0
+        var kept = 0, dropped = 0, recovered = 0, irTokens = 0, cross = 0, covered = config.tokens, filled = 0
         var gateMass = GateMass()
         for tally in sourceTallies {
             gateMass.add(tally.gateMass)
             dropped += tally.dropped
             cross += tally.crossKept
-            switch mode {
-            case .vanilla: covered += tally.coveredVanilla
-            case .ir: covered += tally.coveredIR
-            case .fr: covered += tally.coveredFR
-            case .irfr: covered += tally.coveredBoth
-            }
+            covered -= tally.uncovered(mode)
             if mode.usesIR {
                 recovered += tally.recovered
                 irTokens += tally.irTokens

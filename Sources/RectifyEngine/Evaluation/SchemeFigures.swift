@@ -1,5 +1,6 @@
-/// The spec section 7 figures of a baseline router on one step, `nil` where a figure does not
-/// apply (JSON shows `null`, never a fake zero).
+/// The spec section 7 figures of any routing scheme on one step, `nil` where a figure does not
+/// apply (JSON shows `null`, never a fake zero). Baseline routers produce these; a rectify mode's
+/// `StepFigures` (every figure applies, with the per-expert detail the dashboard draws) converts.
 ///
 /// A figure is `nil` when the mechanism it counts does not exist in that router; it is a real
 /// number, possibly 0, when it is an outcome the router has (dropless really drops nothing).
@@ -19,8 +20,8 @@
 /// | `expertRequested`, `expertDropped` | apply (dropped all 0) | `nil` |
 /// | `expertFilled`, `expertIR` | `nil` | `nil` |
 /// | `gateMass` | all top-k mass kept, no substitutes | top-k mass of the pairs experts chose; `outsideTopK` for the rest |
-public struct BaselineFigures: Sendable, Equatable {
-    public var mode: BaselineMode
+public struct SchemeFigures: Sendable, Equatable {
+    public var scheme: RoutingScheme
     public var step: Int
     public var capacity: Int?
     public var requested: Int?
@@ -48,15 +49,15 @@ public struct BaselineFigures: Sendable, Equatable {
     public var expertFilled: [Int]?
     public var expertIR: [Int]?
     public var expertLoad: [Int]
-    /// Router-side quality (see `GateMass`); no IR or FR ranks, neither router has them.
+    /// Router-side quality (see `GateMass`).
     public var gateMass = GateMass()
 
-    public init(mode: BaselineMode, step: Int, capacity: Int?, requested: Int?, kept: Int, dropped: Int?,
+    public init(scheme: RoutingScheme, step: Int, capacity: Int?, requested: Int?, kept: Int, dropped: Int?,
                 recovered: Int?, unrecovered: Int?, irTokens: Int?, filled: Int?, slots: Int?, padding: Int?,
                 residualPadding: Int?, crossGPU: Int, coveredTokens: Int, tokens: Int, gpuLoad: [Int],
                 imbalance: Double?, expertRequested: [Int]?, expertKept: [Int], expertDropped: [Int]?,
-                expertFilled: [Int]?, expertIR: [Int]?, expertLoad: [Int]) {
-        self.mode = mode
+                expertFilled: [Int]?, expertIR: [Int]?, expertLoad: [Int], gateMass: GateMass = GateMass()) {
+        self.scheme = scheme
         self.step = step
         self.capacity = capacity
         self.requested = requested
@@ -80,19 +81,36 @@ public struct BaselineFigures: Sendable, Equatable {
         self.expertFilled = expertFilled
         self.expertIR = expertIR
         self.expertLoad = expertLoad
+        self.gateMass = gateMass
+    }
+
+    /// A rectify mode's figures: every one applies.
+    public init(_ f: StepFigures) {
+        self.init(scheme: .rectify(f.mode), step: f.step, capacity: f.capacity, requested: f.requested, kept: f.kept,
+                  dropped: f.dropped, recovered: f.recovered, unrecovered: f.unrecovered, irTokens: f.irTokens,
+                  filled: f.filled, slots: f.slots, padding: f.padding, residualPadding: f.residualPadding,
+                  crossGPU: f.crossGPU, coveredTokens: f.coveredTokens, tokens: f.tokens, gpuLoad: f.gpuLoad,
+                  imbalance: f.imbalance, expertRequested: f.expertRequested, expertKept: f.expertKept,
+                  expertDropped: f.expertDropped, expertFilled: f.expertFilled, expertIR: f.expertIR,
+                  expertLoad: f.expertLoad, gateMass: f.gateMass)
     }
 
     /// `dropped / requested`: 0 for dropless, `nil` for expert-choice.
-    public var dropRate: Double? { Self.dropRate(dropped: dropped, requested: requested) }
-
+    public var dropRate: Double? { FigureRates.rate(dropped, requested) }
+    /// `unrecovered / requested`: requests nobody computed in the end (the drops IR left lost).
+    public var lostRate: Double? { FigureRates.rate(unrecovered, requested) }
     /// `residualPadding / slots`; dropless has no fixed buffer, so its entries are the assignments
     /// themselves (`kept`) and the rate is 0.
-    public var paddingRate: Double? { Self.paddingRate(residualPadding: residualPadding, slots: slots, kept: kept) }
+    public var paddingRate: Double? { FigureRates.paddingRate(residualPadding: residualPadding, slots: slots, kept: kept) }
+    /// `coveredTokens / tokens`.
+    public var coverageRate: Double? { FigureRates.rate(coveredTokens, tokens) }
+}
 
-    /// The rate formulas, shared with `BaselineTotals` so a step and a run agree.
-    static func dropRate(dropped: Int?, requested: Int?) -> Double? {
-        guard let dropped, let requested, requested > 0 else { return nil }
-        return Double(dropped) / Double(requested)
+/// The rate formulas, shared by one step's figures and a run's totals so the two agree.
+enum FigureRates {
+    static func rate(_ part: Int?, _ whole: Int?) -> Double? {
+        guard let part, let whole, whole > 0 else { return nil }
+        return Double(part) / Double(whole)
     }
 
     static func paddingRate(residualPadding: Int?, slots: Int?, kept: Int) -> Double? {
@@ -100,7 +118,4 @@ public struct BaselineFigures: Sendable, Equatable {
         let entries = slots ?? (kept + residualPadding)
         return entries > 0 ? Double(residualPadding) / Double(entries) : nil
     }
-
-    /// `coveredTokens / tokens`.
-    public var coverageRate: Double? { tokens > 0 ? Double(coveredTokens) / Double(tokens) : nil }
 }
