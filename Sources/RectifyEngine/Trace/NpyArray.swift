@@ -84,11 +84,11 @@ public struct NpyArray: Sendable {
             // Float is trivial: a piece that failed leaves garbage, never touched, as the error is thrown.
             initialized = total
             guard let base = buffer.baseAddress else { return }
-            let out = SharedPointer(base)
+            let out = SharedBuffer(base, count: total)
             let array = self
             parallelChunks(count: pieces, workers: pieces) { piece, _ in
                 let start = total * piece / pieces, end = total * (piece + 1) / pieces
-                let target = UnsafeMutableBufferPointer(start: out.advanced(by: start), count: end - start)
+                let target = out.slice(start, end - start).buffer
                 outcomes.set(piece, Result { () throws(WorkloadError) -> Int? in
                     try array.fill(target, from: range.lowerBound + start, context: context)
                     return firstNonFinite(UnsafeBufferPointer(target)).map { start + $0 }
