@@ -133,7 +133,8 @@ enum RunCommand {
             do { batch = try source.nextBatch() } catch { throw .runtime(error.description) }
             guard let batch else { break }
             if fidelity == nil, let dimension = batch.hidden?.dimension {
-                fidelity = OutputFidelity(experts: preset.routing.experts, dimension: dimension, options: fidelityOptions)
+                fidelity = OutputFidelity(experts: preset.routing.experts, dimension: dimension, options: fidelityOptions,
+                                          threads: workers)
             }
             do {
                 let analysis = try router.route(batch, config: preset.routing, modes: Set(modes),
