@@ -5,14 +5,13 @@ struct ReadBuffer<Element>: @unchecked Sendable {
     let count: Int
 
     init(_ base: UnsafePointer<Element>, count: Int) {
-        assert(count >= 0, "negative count")
-        self.base = base
-        self.count = count
+        BufferBounds.checkCount(count)
+        (self.base, self.count) = (base, count)
     }
 
     subscript(index: Int) -> Element {
         @inline(__always) get {
-            assert(index >= 0 && index < count, "index out of range")
+            BufferBounds.checkIndex(index, count)
             return base[index]
         }
     }
@@ -20,7 +19,7 @@ struct ReadBuffer<Element>: @unchecked Sendable {
     /// Elements `start..<start + length`, which must lie inside this buffer.
     @inline(__always)
     func slice(_ start: Int, _ length: Int) -> ReadBuffer {
-        assert(start >= 0 && length >= 0 && start <= count &- length, "slice out of range")
+        BufferBounds.checkSlice(start, length, count)
         return ReadBuffer(base + start, count: length)
     }
 }
@@ -30,8 +29,7 @@ extension ReadBuffer where Element: BitwiseCopyable {
     /// float's bits as an integer); they must lie inside the buffer.
     @inline(__always)
     func load<T: BitwiseCopyable>(_ type: T.Type, at index: Int) -> T {
-        assert(index >= 0 && index &* MemoryLayout<Element>.stride &+ MemoryLayout<T>.size
-               <= count &* MemoryLayout<Element>.stride, "load out of range")
+        BufferBounds.checkBytes(of: T.self, at: index, in: count, of: Element.self)
         return UnsafeRawPointer(base + index).loadUnaligned(as: type)
     }
 }

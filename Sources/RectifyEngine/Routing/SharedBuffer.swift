@@ -1,25 +1,25 @@
 /// `count` values that concurrent workers write in disjoint ranges, carried into them by value.
 ///
 /// A bare pointer would let an index run past the end unnoticed; this one carries its count and
-/// checks every index with `assert`, so debug builds (the tests') trap at the first bad index and
-/// release builds keep the plain pointer arithmetic the hot loops need.
+/// checks every index with `assert` (see `BufferBounds`), so debug builds (the tests') trap at the
+/// first bad index and release builds keep the plain pointer arithmetic the hot loops need.
 struct SharedBuffer<Element>: @unchecked Sendable {
     let base: UnsafeMutablePointer<Element>
     let count: Int
 
     init(_ base: UnsafeMutablePointer<Element>, count: Int) {
-        assert(count >= 0, "negative count")
+        BufferBounds.checkCount(count)
         self.base = base
         self.count = count
     }
 
     subscript(index: Int) -> Element {
         @inline(__always) get {
-            assert(index >= 0 && index < count, "index out of range")
+            BufferBounds.checkIndex(index, count)
             return base[index]
         }
         @inline(__always) nonmutating set {
-            assert(index >= 0 && index < count, "index out of range")
+            BufferBounds.checkIndex(index, count)
             base[index] = newValue
         }
     }
@@ -27,7 +27,7 @@ struct SharedBuffer<Element>: @unchecked Sendable {
     /// Elements `start..<start + length`, which must lie inside this buffer.
     @inline(__always)
     func slice(_ start: Int, _ length: Int) -> SharedBuffer {
-        assert(start >= 0 && length >= 0 && start <= count &- length, "slice out of range")
+        BufferBounds.checkSlice(start, length, count)
         return SharedBuffer(base + start, count: length)
     }
 
@@ -44,17 +44,12 @@ struct SharedBuffer<Element>: @unchecked Sendable {
 extension SharedBuffer where Element: BitwiseCopyable {
     /// The bytes from element `index` on read as one `T`, unaligned; they must lie inside the buffer.
     @inline(__always)
-    func load<T: BitwiseCopyable>(_ type: T.Type, at index: Int) -> T {
-        assert(index >= 0 && index &* MemoryLayout<Element>.stride &+ MemoryLayout<T>.size
-               <= count &* MemoryLayout<Element>.stride, "load out of range")
-        return UnsafeRawPointer(base + index).loadUnaligned(as: type)
-    }
+    func load<T: BitwiseCopyable>(_ type: T.Type, at index: Int) -> T { readOnly.load(type, at: index) }
 
     /// Stores `value`'s bytes from element `index` on, unaligned; they must lie inside the buffer.
     @inline(__always)
     func store<T: BitwiseCopyable>(_ value: T, at index: Int) {
-        assert(index >= 0 && index &* MemoryLayout<Element>.stride &+ MemoryLayout<T>.size
-               <= count &* MemoryLayout<Element>.stride, "store out of range")
+        BufferBounds.checkBytes(of: T.self, at: index, in: count, of: Element.self)
         UnsafeMutableRawPointer(base + index).storeBytes(of: value, as: T.self)
     }
 }
