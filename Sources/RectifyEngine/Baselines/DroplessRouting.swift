@@ -35,15 +35,14 @@ enum DroplessRouting {
         var top = [Int](repeating: 0, count: k)
         batch.logits.withUnsafeBufferPointer { logits in
         top.withUnsafeMutableBufferPointer { topBuffer in
-            guard let base = logits.baseAddress, let topBase = topBuffer.baseAddress else { return }
             for t in (g * n)..<((g + 1) * n) {
-                let row = UnsafeBufferPointer(start: base + t * e, count: e)
-                TopKGate.topK(row, k: k, into: topBase)
-                let mass = TopKGate.probabilityMass(row, experts: UnsafeBufferPointer(start: topBase, count: k))
+                let row = UnsafeBufferPointer(rebasing: logits[(t * e)..<((t + 1) * e)])
+                TopKGate.topK(row, k: k, into: topBuffer)
+                let mass = TopKGate.probabilityMass(row, experts: UnsafeBufferPointer(topBuffer))
                 result.gateMass.requested += mass
                 result.gateMass.kept += mass
                 for r in 0..<k {
-                    let x = topBase[r]
+                    let x = topBuffer[r]
                     result.assigned[x] += 1
                     if config.owner(ofExpert: x) != g { result.crossGPU += 1 }
                 }

@@ -40,9 +40,9 @@ enum ExpertChoiceRouting {
         var probabilities = [Double](repeating: 0, count: n * e)
         var chosen = [Bool](repeating: taken == n, count: n * e)
         batch.logits.withUnsafeBufferPointer { logits in
-            guard let base = logits.baseAddress else { return }
             for local in 0..<n {
-                let row = base + (first + local) * e
+                let start = (first + local) * e
+                let row = UnsafeBufferPointer(rebasing: logits[start..<(start + e)])
                 var peak = row[0]
                 for x in 1..<e where row[x] > peak { peak = row[x] }
                 var total = 0.0
@@ -77,8 +77,8 @@ enum ExpertChoiceRouting {
             // The token's own top-k, to split the chosen pairs' mass into intended and other experts.
             batch.logits.withUnsafeBufferPointer { logits in
                 top.withUnsafeMutableBufferPointer { topBuffer in
-                    guard let base = logits.baseAddress, let topBase = topBuffer.baseAddress else { return }
-                    TopKGate.topK(UnsafeBufferPointer(start: base + (first + local) * e, count: e), k: config.topK, into: topBase)
+                    let start = (first + local) * e
+                    TopKGate.topK(UnsafeBufferPointer(rebasing: logits[start..<(start + e)]), k: config.topK, into: topBuffer)
                 }
             }
             for x in top { result.gateMass.requested += probabilities[local * e + x] }

@@ -6,10 +6,10 @@ import Foundation
 /// `CombinationWeights` computes them (same shift, same summation order), so a mode that drops
 /// nothing matches the dropless reference bit for bit and its output error is exactly 0.
 enum TopKGate {
-    /// Writes the first `k` experts of the ranking to `top[0..<k]`: logit descending, ties to
-    /// the lower expert index (a later equal logit never moves ahead).
+    /// Writes the first `k` experts of the ranking to `top[0..<k]` (which must have room): logit
+    /// descending, ties to the lower expert index (a later equal logit never moves ahead).
     @inline(__always)
-    static func topK(_ row: UnsafeBufferPointer<Float>, k: Int, into top: UnsafeMutablePointer<Int>) {
+    static func topK(_ row: UnsafeBufferPointer<Float>, k: Int, into top: UnsafeMutableBufferPointer<Int>) {
         var filled = 0
         for x in 0..<row.count {
             let value = row[x]
@@ -33,7 +33,7 @@ enum TopKGate {
     static func topK(_ row: UnsafeBufferPointer<Float>, k: Int) -> [Int] {
         let count = min(k, row.count)
         return [Int](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let base = buffer.baseAddress { topK(row, k: count, into: base) }
+            topK(row, k: count, into: buffer)
             initialized = count
         }
     }

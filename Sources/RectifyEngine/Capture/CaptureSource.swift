@@ -21,6 +21,8 @@ public final class CaptureSource: BatchSource {
     public var tokensPerRank: Int { steps[0].tokensPerRank }
 
     private var cursor: ReplayCursor
+    /// The step after the one last handed out, being read in the background.
+    private var ahead: StepPrefetch<RoutingBatch>?
 
     /// Opens `path`'s layer `layer` (index or name; the lowest when `nil`) and checks that every
     /// complete step has the same shape, and that shape against the configuration when given.
@@ -63,10 +65,32 @@ public final class CaptureSource: BatchSource {
             + "\(first.worldSize) rank\(first.worldSize == 1 ? "" : "s")\(loop ? ", loop" : "")"
     }
 
+    /// The step due, read ahead while the previous one was routed (as `TraceSource` does), and the
+    /// next one started reading. A step's errors are thrown when it is due, never earlier.
     public func nextBatch() throws(WorkloadError) -> RoutingBatch? {
         guard let (position, stepNumber) = cursor.next() else { return nil }
-        return try steps[position].load(stepNumber: stepNumber)
+        let outcome: Result<RoutingBatch, WorkloadError>
+        if let ahead, ahead.position == position {
+            outcome = ahead.wait()
+        } else {
+            outcome = Self.load(steps[position])
+        }
+        ahead = nil
+        let loaded = try outcome.get()
+        if let next = cursor.peek() {
+            let step = steps[next]
+            ahead = StepPrefetch.start(position: next) { Self.load(step) }
+        }
+        return RoutingBatch(step: stepNumber, tokens: loaded.tokens, experts: loaded.experts, logits: loaded.logits)
     }
 
-    public func rewind() { cursor.rewind() }
+    /// Reads `step`; the batch's step number is set when it is handed out.
+    private static func load(_ step: CaptureStep) -> Result<RoutingBatch, WorkloadError> {
+        Result { () throws(WorkloadError) in try step.load(stepNumber: 0) }
+    }
+
+    public func rewind() {
+        cursor.rewind()
+        ahead = nil
+    }
 }

@@ -107,7 +107,8 @@ public struct StepEvaluator {
             return fidelity
         }
         guard let dimension = batch.hidden?.dimension else { return fidelity }
-        fidelity = OutputFidelity(experts: batch.experts, dimension: dimension, options: options)
+        fidelity = OutputFidelity(experts: batch.experts, dimension: dimension, options: options,
+                                  threads: settings.threads)
         return fidelity
     }
 }

@@ -7,14 +7,15 @@
 /// instructions on the e64 bench shape).
 enum ExpertRank {
     @inline(__always)
-    static func of(_ expert: Int, logit value: Float, row: UnsafeMutablePointer<Float>, experts e: Int) -> Int {
+    static func of(_ expert: Int, logit value: Float, row: ReadBuffer<Float>) -> Int {
+        let e = row.count
         let target = SIMD4<Float>(repeating: value)
         var ahead = SIMD4<Int32>.zero
         var count = 0
         var x = 0
         // A true lane is all ones, -1: subtracting the mask counts it.
         while x &+ 4 <= expert {
-            ahead &-= unsafeBitCast(LaneScan.load(row + x) .>= target, to: SIMD4<Int32>.self)
+            ahead &-= unsafeBitCast(row.load(SIMD4<Float>.self, at: x) .>= target, to: SIMD4<Int32>.self)
             x &+= 4
         }
         while x < expert {
@@ -22,7 +23,7 @@ enum ExpertRank {
             x &+= 1
         }
         while x &+ 4 <= e {
-            ahead &-= unsafeBitCast(LaneScan.load(row + x) .> target, to: SIMD4<Int32>.self)
+            ahead &-= unsafeBitCast(row.load(SIMD4<Float>.self, at: x) .> target, to: SIMD4<Int32>.self)
             x &+= 4
         }
         while x < e {

@@ -68,10 +68,11 @@ enum FastMath {
         return UInt64(~bits) << 32 | UInt64(truncatingIfNeeded: token)
     }
 
-    /// Reorders `keys[0..<count]` so that its `k` smallest values come first (in any order).
+    /// Reorders `keys` so that its `k` smallest values come first (in any order).
     ///
     /// Only which tokens survive matters, never their order, so a linear selection replaces a sort.
-    static func selectSmallest(_ keys: UnsafeMutablePointer<UInt64>, count: Int, k: Int) {
+    static func selectSmallest(_ keys: SharedBuffer<UInt64>, k: Int) {
+        let count = keys.count
         guard k > 0, k < count else { return }
         var low = 0
         var high = count - 1
@@ -99,7 +100,7 @@ enum FastMath {
     }
 
     @inline(__always)
-    private static func swapAt(_ keys: UnsafeMutablePointer<UInt64>, _ i: Int, _ j: Int) {
+    private static func swapAt(_ keys: SharedBuffer<UInt64>, _ i: Int, _ j: Int) {
         let held = keys[i]
         keys[i] = keys[j]
         keys[j] = held

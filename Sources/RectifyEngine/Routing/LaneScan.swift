@@ -3,18 +3,13 @@
 enum LaneScan {
     typealias Quad = SIMD4<Float>
 
-    @inline(__always)
-    static func load(_ pointer: UnsafeMutablePointer<Float>) -> Quad {
-        UnsafeRawPointer(pointer).loadUnaligned(as: Quad.self)
-    }
-
     /// Ranks the row's first `ranked` experts into `topIndex`/`topValue`, fills `terms` with the
     /// exponentials relative to the first logit and sums them. Needs `e >= 8` and `1 <= ranked <= 8`.
     @inline(__always)
-    static func scan(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int, terms: UnsafeMutablePointer<Float>,
-                     topIndex: UnsafeMutablePointer<Int32>, topValue: UnsafeMutablePointer<Float>) -> RowSummary {
-        let summary = exponentialsAndSummary(row, count: e, ranked: ranked, terms: terms)
-        insertCandidates(row, count: e, ranked: ranked, bound: summary.bound, topIndex: topIndex, topValue: topValue)
+    static func scan(_ row: ReadBuffer<Float>, ranked: Int, terms: SharedBuffer<Float>,
+                     topIndex: SharedBuffer<Int32>, topValue: SharedBuffer<Float>) -> RowSummary {
+        let summary = exponentialsAndSummary(row, ranked: ranked, terms: terms)
+        insertCandidates(row, ranked: ranked, bound: summary.bound, topIndex: topIndex, topValue: topValue)
         return summary
     }
 
@@ -23,21 +18,22 @@ enum LaneScan {
     /// candidate scan, in one pass: each block of eight logits is loaded once, its exponentials are
     /// summed while still in registers, beside eight strided maxima, four minima and eight partial sums.
     @inline(__always)
-    static func exponentialsAndSummary(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int,
-                                       terms: UnsafeMutablePointer<Float>) -> RowSummary {
+    static func exponentialsAndSummary(_ row: ReadBuffer<Float>, ranked: Int,
+                                       terms: SharedBuffer<Float>) -> RowSummary {
+        let e = row.count
         let shift = row[0]
         let shifts = Quad(repeating: shift)
-        var low = load(row), high = load(row + 4)
+        var low = row.load(Quad.self, at: 0), high = row.load(Quad.self, at: 4)
         var floor = low.replacing(with: high, where: high .< low)
         var sumLow = FastMath.expInRange(low - shifts), sumHigh = FastMath.expInRange(high - shifts)
-        store(sumLow, terms)
-        store(sumHigh, terms + 4)
+        terms.store(sumLow, at: 0)
+        terms.store(sumHigh, at: 4)
         var x = 8
         while x &+ 8 <= e {
-            let a = load(row + x), b = load(row + x + 4)
+            let a = row.load(Quad.self, at: x), b = row.load(Quad.self, at: x &+ 4)
             let termA = FastMath.expInRange(a - shifts), termB = FastMath.expInRange(b - shifts)
-            store(termA, terms + x)
-            store(termB, terms + x + 4)
+            terms.store(termA, at: x)
+            terms.store(termB, at: x &+ 4)
             low.replace(with: a, where: a .> low)
             high.replace(with: b, where: b .> high)
             let smaller = a.replacing(with: b, where: b .< a)
@@ -59,11 +55,6 @@ enum LaneScan {
             x &+= 1
         }
         return finish(shift: shift, total: total, peak: peak, bottom: bottom, low: low, high: high, ranked: ranked)
-    }
-
-    @inline(__always)
-    static func store(_ value: Quad, _ pointer: UnsafeMutablePointer<Float>) {
-        UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Quad.self)
     }
 
     /// The summary from a row's sum, its maxima and minimum. A function of its own, always inlined,
@@ -89,22 +80,23 @@ enum LaneScan {
     /// Ranks every logit at or above `bound` (ties to the lower index) into `topIndex`/`topValue`,
     /// which need room for eight.
     @inline(__always)
-    static func insertCandidates(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int,
-                                 bound: Float, topIndex: UnsafeMutablePointer<Int32>,
-                                 topValue: UnsafeMutablePointer<Float>) {
+    static func insertCandidates(_ row: ReadBuffer<Float>, ranked: Int,
+                                 bound: Float, topIndex: SharedBuffer<Int32>,
+                                 topValue: SharedBuffer<Float>) {
+        let e = row.count
         // The strided maxima cover whole blocks of eight.
         let covered = e & ~7
-        if ranked == 3 && covered <= 64, let list = rankThree(row, count: e, covered: covered, bound: bound) {
+        if ranked == 3 && covered <= 64, let list = rankThree(row, covered: covered, bound: bound) {
             list.write(row: row, index: topIndex, value: topValue)
         } else if ranked <= 3 {
             // Top-2 and its next-best choice, the common case: one step less per candidate.
-            rankCandidates(row, count: e, covered: covered, bound: bound, into: TopThreeKeys())
+            rankCandidates(row, covered: covered, bound: bound, into: TopThreeKeys())
                 .write(row: row, index: topIndex, value: topValue)
         } else if ranked <= 4 {
-            rankCandidates(row, count: e, covered: covered, bound: bound, into: TopFourKeys())
+            rankCandidates(row, covered: covered, bound: bound, into: TopFourKeys())
                 .write(row: row, index: topIndex, value: topValue)
         } else {
-            rankCandidates(row, count: e, covered: covered, bound: bound, into: TopEightKeys())
+            rankCandidates(row, covered: covered, bound: bound, into: TopEightKeys())
                 .write(row: row, index: topIndex, value: topValue)
         }
     }
@@ -115,13 +107,13 @@ enum LaneScan {
     /// Each block's two comparisons narrow to one vector of eight 16-bit lanes, which keeps the
     /// block's bit; the eight lanes narrow to bytes, and those bytes are the word.
     @inline(__always)
-    static func candidateBits(_ row: UnsafeMutablePointer<Float>, blocks: Int, limit: Quad) -> UInt64 {
+    static func candidateBits(_ row: ReadBuffer<Float>, from start: Int, blocks: Int, limit: Quad) -> UInt64 {
         var bits = SIMD8<Int16>()
         var blockBit: Int16 = 1
         for block in 0..<blocks {
             // Spelled as "not below" so each comparison overwrites its loaded operand in place.
-            let low = unsafeBitCast(.!(load(row + (8 &* block)) .< limit), to: SIMD4<Int32>.self)
-            let high = unsafeBitCast(.!(load(row + (8 &* block &+ 4)) .< limit), to: SIMD4<Int32>.self)
+            let low = unsafeBitCast(.!(row.load(Quad.self, at: start &+ 8 &* block) .< limit), to: SIMD4<Int32>.self)
+            let high = unsafeBitCast(.!(row.load(Quad.self, at: start &+ 8 &* block &+ 4) .< limit), to: SIMD4<Int32>.self)
             bits |= SIMD8<Int16>(truncatingIfNeeded: SIMD8<Int32>(lowHalf: low, highHalf: high))
                 & SIMD8<Int16>(repeating: blockBit)
             blockBit &<<= 1
@@ -137,14 +129,14 @@ enum LaneScan {
     /// distinct candidates taken without a branch, and a fourth as a select: a loop over the bits
     /// mispredicted its exit in most rows (the count is random), which cost more than the inserts.
     @inline(__always)
-    static func rankThree(_ row: UnsafeMutablePointer<Float>, count e: Int, covered: Int,
-                          bound: Float) -> TopThreeKeys? {
+    static func rankThree(_ row: ReadBuffer<Float>, covered: Int, bound: Float) -> TopThreeKeys? {
+        let e = row.count
         let limit = Quad(repeating: bound)
-        var word = covered == 64 ? candidateBits(row, blocks: 8, limit: limit)
-                                 : candidateBits(row, blocks: covered &>> 3, limit: limit)
+        var word = covered == 64 ? candidateBits(row, from: 0, blocks: 8, limit: limit)
+                                 : candidateBits(row, from: 0, blocks: covered &>> 3, limit: limit)
         @inline(__always) func key(_ bit: Int) -> Int64 {
             let x = (bit & 7) &* 8 &+ (bit &>> 3)
-            return RankKey.make(row + x, x)
+            return RankKey.make(row, x)
         }
         let first = word.trailingZeroBitCount
         word &= word &- 1
@@ -171,7 +163,7 @@ enum LaneScan {
         }
         var x = covered
         while x < e {
-            if row[x] >= bound { list.insert(RankKey.make(row + x, x)) }
+            if row[x] >= bound { list.insert(RankKey.make(row, x)) }
             x &+= 1
         }
         return list
@@ -181,27 +173,28 @@ enum LaneScan {
     /// `8 * lane + block` for logit `8 * block + lane`); only the few set bits reach the keys, in
     /// any order (each key carries its index).
     @inline(__always)
-    static func rankCandidates<List: TopKeys>(_ row: UnsafeMutablePointer<Float>, count e: Int, covered: Int,
+    static func rankCandidates<List: TopKeys>(_ row: ReadBuffer<Float>, covered: Int,
                                               bound: Float, into start: List) -> List {
+        let e = row.count
         var list = start
         let limit = Quad(repeating: bound)
         var chunk = 0
         while chunk < covered {
             let end = min(covered, chunk &+ 64)
             // A whole chunk has a constant count of blocks, so its comparisons unroll completely.
-            var word = end &- chunk == 64 ? candidateBits(row + chunk, blocks: 8, limit: limit)
-                                          : candidateBits(row + chunk, blocks: (end &- chunk) &>> 3, limit: limit)
+            var word = end &- chunk == 64 ? candidateBits(row, from: chunk, blocks: 8, limit: limit)
+                                          : candidateBits(row, from: chunk, blocks: (end &- chunk) &>> 3, limit: limit)
             while word != 0 {
                 let bit = word.trailingZeroBitCount
                 word &= word &- 1
                 let x = chunk &+ (bit & 7) &* 8 &+ (bit &>> 3)
-                list.insert(RankKey.make(row + x, x))
+                list.insert(RankKey.make(row, x))
             }
             chunk = end
         }
         var x = covered
         while x < e {
-            if row[x] >= bound { list.insert(RankKey.make(row + x, x)) }
+            if row[x] >= bound { list.insert(RankKey.make(row, x)) }
             x &+= 1
         }
         return list

@@ -8,8 +8,8 @@ enum RankKey {
     /// complement, so `-0` and `+0` both become 0 and tie, broken by index), above the complemented
     /// index. Integer operations on the loaded bits only: the candidate loop waits on this chain.
     @inline(__always)
-    static func make(_ logit: UnsafeMutablePointer<Float>, _ index: Int) -> Int64 {
-        let bits = UnsafeRawPointer(logit).load(as: Int32.self)
+    static func make(_ row: ReadBuffer<Float>, _ index: Int) -> Int64 {
+        let bits = row.load(Int32.self, at: index)
         let sign = bits &>> 31
         let ordered = ((bits & 0x7FFF_FFFF) ^ sign) &- sign
         return Int64(ordered) &<< 32 | Int64(UInt32(truncatingIfNeeded: ~index))
@@ -31,13 +31,13 @@ protocol TopKeys {
     mutating func insert(_ key: Int64)
     /// Writes every slot's expert and logit, best first (room for all slots is needed; the caller
     /// reads only the ranked ones). Empty slots read expert 0.
-    func write(row: UnsafeMutablePointer<Float>, index: UnsafeMutablePointer<Int32>, value: UnsafeMutablePointer<Float>)
+    func write(row: ReadBuffer<Float>, index: SharedBuffer<Int32>, value: SharedBuffer<Float>)
 }
 
 extension TopKeys {
     @inline(__always)
-    static func store(_ key: Int64, at slot: Int, row: UnsafeMutablePointer<Float>,
-                      index: UnsafeMutablePointer<Int32>, value: UnsafeMutablePointer<Float>) {
+    static func store(_ key: Int64, at slot: Int, row: ReadBuffer<Float>,
+                      index: SharedBuffer<Int32>, value: SharedBuffer<Float>) {
         let x = RankKey.index(key)
         index[slot] = Int32(truncatingIfNeeded: x)
         value[slot] = row[x]
@@ -57,7 +57,7 @@ struct TopThreeKeys: TopKeys {
     }
 
     @inline(__always)
-    func write(row: UnsafeMutablePointer<Float>, index: UnsafeMutablePointer<Int32>, value: UnsafeMutablePointer<Float>) {
+    func write(row: ReadBuffer<Float>, index: SharedBuffer<Int32>, value: SharedBuffer<Float>) {
         Self.store(k0, at: 0, row: row, index: index, value: value)
         Self.store(k1, at: 1, row: row, index: index, value: value)
         Self.store(k2, at: 2, row: row, index: index, value: value)
@@ -78,7 +78,7 @@ struct TopFourKeys: TopKeys {
     }
 
     @inline(__always)
-    func write(row: UnsafeMutablePointer<Float>, index: UnsafeMutablePointer<Int32>, value: UnsafeMutablePointer<Float>) {
+    func write(row: ReadBuffer<Float>, index: SharedBuffer<Int32>, value: SharedBuffer<Float>) {
         Self.store(k0, at: 0, row: row, index: index, value: value)
         Self.store(k1, at: 1, row: row, index: index, value: value)
         Self.store(k2, at: 2, row: row, index: index, value: value)
@@ -99,8 +99,8 @@ struct TopEightKeys: TopKeys {
     }
 
     @inline(__always)
-    func write(row: UnsafeMutablePointer<Float>, index: UnsafeMutablePointer<Int32>, value: UnsafeMutablePointer<Float>) {
+    func write(row: ReadBuffer<Float>, index: SharedBuffer<Int32>, value: SharedBuffer<Float>) {
         low.write(row: row, index: index, value: value)
-        high.write(row: row, index: index + 4, value: value + 4)
+        high.write(row: row, index: index.slice(4, index.count &- 4), value: value.slice(4, value.count &- 4))
     }
 }

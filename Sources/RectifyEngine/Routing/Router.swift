@@ -47,20 +47,21 @@ public final class Router {
         var irPerExpert = [Int32](repeating: 0, count: plan.experts)
         var tallies = [SourceTally](repeating: SourceTally(), count: plan.gpus)
 
+        let t = plan.tokens, tk = plan.tokens * plan.topK
         let buffers = TokenBuffers(
-            choices: SharedPointer(choices.base), choiceProbability: SharedPointer(choiceProbability.base),
-            nextExpert: SharedPointer(nextExpert.base), nextProbability: SharedPointer(nextProbability.base),
-            rowShift: SharedPointer(rowShift.base), rowInverseSum: SharedPointer(rowInverseSum.base),
-            droppedFlag: SharedPointer(droppedFlag.base), dropCount: SharedPointer(dropCount.base),
-            irExpert: SharedPointer(irExpert.base), localLogits: SharedPointer(localLogits.base),
-            filledFlag: SharedPointer(filledFlag.base))
+            choices: choices.prefix(tk), choiceProbability: choiceProbability.prefix(tk),
+            nextExpert: nextExpert.prefix(t), nextProbability: nextProbability.prefix(t),
+            rowShift: rowShift.prefix(t), rowInverseSum: rowInverseSum.prefix(t),
+            droppedFlag: droppedFlag.prefix(tk), dropCount: dropCount.prefix(t),
+            irExpert: irExpert.prefix(t), localLogits: localLogits.prefix(plan.computeIR ? t * plan.expertsPerGPU : 0),
+            filledFlag: filledFlag.prefix(t))
         let workerList = workers
 
         let pieces = fusedPieces(plan)
         let threads = self.threads
         batch.logits.withUnsafeBufferPointer { logitsBuffer in
             guard let logitBase = logitsBuffer.baseAddress else { return }
-            let logits = SharedPointer(UnsafeMutablePointer(mutating: logitBase))
+            let logits = ReadBuffer(logitBase, count: logitsBuffer.count)
             requested.withUnsafeMutableBufferPointer { requestedBuffer in
             kept.withUnsafeMutableBufferPointer { keptBuffer in
             filled.withUnsafeMutableBufferPointer { filledBuffer in
@@ -70,9 +71,11 @@ public final class Router {
                       let filledBase = filledBuffer.baseAddress, let irBase = irBuffer.baseAddress,
                       let tallyBase = tallyBuffer.baseAddress else { return }
                 let outputs = GpuOutputs(
-                    requested: SharedPointer(requestedBase), kept: SharedPointer(keptBase),
-                    filled: SharedPointer(filledBase), irPerExpert: SharedPointer(irBase),
-                    tallies: SharedPointer(tallyBase))
+                    requested: SharedBuffer(requestedBase, count: requestedBuffer.count),
+                    kept: SharedBuffer(keptBase, count: keptBuffer.count),
+                    filled: SharedBuffer(filledBase, count: filledBuffer.count),
+                    irPerExpert: SharedBuffer(irBase, count: irBuffer.count),
+                    tallies: SharedBuffer(tallyBase, count: tallyBuffer.count))
                 let routeGPUs = { @Sendable (worker: Int, range: Range<Int>) in
                     for gpu in range {
                         SourceRouting.run(gpu: gpu, plan: plan, buffers: buffers, logits: logits,
@@ -138,14 +141,15 @@ public final class Router {
     private func collectTokenRouting(_ plan: StepPlan) -> TokenRouting {
         let t = plan.tokens
         let k = plan.topK
+        let choices = self.choices.prefix(t * k), dropped = droppedFlag.prefix(t * k)
+        let next = nextExpert.prefix(t), ir = irExpert.prefix(t), filled = filledFlag.prefix(t)
         return TokenRouting(
             topK: k,
-            choices: Array(UnsafeBufferPointer(start: choices.base, count: t * k)),
-            dropped: (0..<(t * k)).map { droppedFlag.base[$0] != 0 },
-            next: Array(UnsafeBufferPointer(start: nextExpert.base, count: t)),
-            irExpert: plan.computeIR ? Array(UnsafeBufferPointer(start: irExpert.base, count: t))
-                                     : [Int32](repeating: -1, count: t),
-            filled: plan.computeFR ? (0..<t).map { filledFlag.base[$0] != 0 } : [Bool](repeating: false, count: t))
+            choices: choices.copied,
+            dropped: (0..<(t * k)).map { dropped[$0] != 0 },
+            next: next.copied,
+            irExpert: plan.computeIR ? ir.copied : [Int32](repeating: -1, count: t),
+            filled: plan.computeFR ? (0..<t).map { filled[$0] != 0 } : [Bool](repeating: false, count: t))
     }
 
     static func columnSums(_ matrix: [Int32], rows: Int, columns: Int) -> [Int] {

@@ -1,8 +1,9 @@
 /// A raw buffer of plain values reused across steps so the hot path allocates nothing.
 ///
-/// Workers write disjoint ranges of one buffer at once, which is why it hands out a raw pointer.
+/// Workers write disjoint ranges of one buffer at once, which is why it hands out a `SharedBuffer`
+/// (a pointer with its count) rather than an array.
 final class ScratchBuffer<Element: BitwiseCopyable> {
-    private(set) var base: UnsafeMutablePointer<Element>
+    private var base: UnsafeMutablePointer<Element>
     private(set) var capacity: Int
 
     init() {
@@ -18,6 +19,15 @@ final class ScratchBuffer<Element: BitwiseCopyable> {
         capacity = count
     }
 
+    /// The first `count` elements (at most the capacity reserved).
+    func prefix(_ count: Int) -> SharedBuffer<Element> {
+        precondition(count <= capacity, "scratch buffer smaller than asked for")
+        return SharedBuffer(base, count: count)
+    }
+
+    /// Every element reserved.
+    var all: SharedBuffer<Element> { SharedBuffer(base, count: capacity) }
+
     private static func zeroed(_ count: Int) -> UnsafeMutablePointer<Element> {
         let pointer = UnsafeMutablePointer<Element>.allocate(capacity: count)
         UnsafeMutableRawPointer(pointer).initializeMemory(
@@ -26,15 +36,4 @@ final class ScratchBuffer<Element: BitwiseCopyable> {
     }
 
     deinit { base.deallocate() }
-}
-
-/// A pointer carried into concurrent workers that each touch their own disjoint range.
-struct SharedPointer<Element>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Element>
-    init(_ base: UnsafeMutablePointer<Element>) { self.base = base }
-    subscript(index: Int) -> Element {
-        get { base[index] }
-        nonmutating set { base[index] = newValue }
-    }
-    func advanced(by offset: Int) -> UnsafeMutablePointer<Element> { base + offset }
 }

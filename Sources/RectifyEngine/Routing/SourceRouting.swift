@@ -2,20 +2,20 @@
 ///
 /// Capacity is per (source GPU, expert) and IR stays on the token's GPU, so GPUs are independent.
 enum SourceRouting {
-    static func run(gpu g: Int, plan: StepPlan, buffers: TokenBuffers, logits: SharedPointer<Float>,
+    static func run(gpu g: Int, plan: StepPlan, buffers: TokenBuffers, logits: ReadBuffer<Float>,
                     outputs: GpuOutputs, scratch: WorkerScratch) {
         let e = plan.experts
         let k = plan.topK
         let c = plan.capacity
         let firstToken = g * plan.tokensPerGPU
         let tokens = firstToken..<(firstToken + plan.tokensPerGPU)
-        let requestedRow = outputs.requested.advanced(by: g * e)
-        let keptRow = outputs.kept.advanced(by: g * e)
-        let filledRow = outputs.filled.advanced(by: g * e)
+        let requestedRow = outputs.requested.slice(g * e, e)
+        let keptRow = outputs.kept.slice(g * e, e)
+        let filledRow = outputs.filled.slice(g * e, e)
         var tally = SourceTally()
 
         // Requests per expert; the matrix rows start zeroed.
-        let choices = buffers.choices.advanced(by: firstToken &* k)
+        let choices = buffers.choices.slice(firstToken &* k, plan.tokensPerGPU &* k)
         for i in 0..<(plan.tokensPerGPU &* k) { requestedRow[Int(choices[i])] &+= 1 }
         let droppedMass = dropOverflow(tokens: tokens, plan: plan, buffers: buffers, requestedRow: requestedRow, scratch: scratch)
         let localExperts = (g * plan.expertsPerGPU)..<((g + 1) * plan.expertsPerGPU)
@@ -64,7 +64,7 @@ enum SourceRouting {
         var lanes = SIMD4<Float>.zero
         var i = first
         while i &+ 4 <= end {
-            lanes += LaneScan.load(buffers.choiceProbability.advanced(by: i))
+            lanes += buffers.choiceProbability.load(SIMD4<Float>.self, at: i)
             i &+= 4
         }
         var requested = lanes.sum()
@@ -93,13 +93,13 @@ enum SourceRouting {
 
     /// Marks the requests each over-full expert drops, by the drop policy's order; returns their gate mass.
     private static func dropOverflow(tokens: Range<Int>, plan: StepPlan, buffers: TokenBuffers,
-                                     requestedRow: UnsafeMutablePointer<Int32>, scratch: WorkerScratch) -> Float {
+                                     requestedRow: SharedBuffer<Int32>, scratch: WorkerScratch) -> Float {
         let e = plan.experts
         let k = plan.topK
         let c = Int32(truncatingIfNeeded: plan.capacity)
-        let start = scratch.bucketStart.base
-        let cursor = scratch.bucketCursor.base
-        let step = scratch.expertStep.base
+        let start = scratch.bucketStart.all
+        let cursor = scratch.bucketCursor.all
+        let step = scratch.expertStep.all
         var total: Int32 = 0
         for x in 0..<e {
             if requestedRow[x] > c {
@@ -116,7 +116,7 @@ enum SourceRouting {
         // Requests to experts with room write their key into one spare slot past the buckets and do
         // not advance: no branch on whether the expert overflowed (unpredictable).
         for x in 0..<e where step[x] == 0 { cursor[x] = total }
-        let keys = scratch.keys.base
+        let keys = scratch.keys.all
         @inline(__always) func bucketKeys(_ key: (_ token: Int, _ choice: Int) -> UInt64) {
             for t in tokens {
                 let base = t &* k
@@ -139,9 +139,9 @@ enum SourceRouting {
         }
         var droppedMass: Float = 0
         for x in 0..<e where start[x] >= 0 {
-            let bucket = keys + Int(start[x])
             let count = Int(requestedRow[x])
-            FastMath.selectSmallest(bucket, count: count, k: Int(c))
+            let bucket = keys.slice(Int(start[x]), count)
+            FastMath.selectSmallest(bucket, k: Int(c))
             for i in Int(c)..<count {
                 let t = Int(bucket[i] & 0xFFFF_FFFF)
                 // Which of its choices this is, without a branch (the position is unpredictable).
@@ -159,17 +159,17 @@ enum SourceRouting {
 
     /// IR: each token with drops goes to its best local expert that did not keep it (spec section 4).
     private static func rectifyIntraGPU(tokens: Range<Int>, localExperts: Range<Int>,
-                                        plan: StepPlan, buffers: TokenBuffers, logits: SharedPointer<Float>,
+                                        plan: StepPlan, buffers: TokenBuffers, logits: ReadBuffer<Float>,
                                         outputs: GpuOutputs, scratch: WorkerScratch, tally: inout SourceTally) {
         let k = plan.topK
-        let marks = scratch.marks.base
-        let keys = scratch.keys.base
+        let marks = scratch.marks.all
+        let keys = scratch.keys.all
         let m = localExperts.count
         let firstLocal = localExperts.lowerBound
         var candidates = 0
         // The tokens with drops first, in order and without a branch: testing each token in the
         // loop below mispredicted for many of them (which tokens dropped is random).
-        let dropped = scratch.droppedTokens.base
+        let dropped = scratch.droppedTokens.all
         var listed = 0
         for t in tokens {
             dropped[listed] = Int32(truncatingIfNeeded: t)
@@ -181,7 +181,7 @@ enum SourceRouting {
             for r in 0..<k where buffers.droppedFlag[t * k + r] == 0 { marks[Int(buffers.choices[t * k + r])] = 1 }
             // The token scan copied this GPU's logits of the token into a compact, sequential buffer
             // (the full row would be a cache miss by now).
-            let local = buffers.localLogits.advanced(by: t &* m)
+            let local = buffers.localLogits.slice(t &* m, m)
             var best = -1
             var bestValue: Float = 0
             for x in localExperts where marks[x] == 0 {
@@ -206,9 +206,9 @@ enum SourceRouting {
         }
         guard let limit = plan.irCapacity, candidates > 0 else { return }
         // Group parked candidates by their expert, keep the best `limit` of each.
-        let counts = scratch.counts.base
-        let start = scratch.bucketStart.base
-        let cursor = scratch.bucketCursor.base
+        let counts = scratch.counts.all
+        let start = scratch.bucketStart.all
+        let cursor = scratch.bucketCursor.all
         for i in 0..<m { counts[i] = 0 }
         for i in 0..<candidates {
             counts[Int(buffers.irExpert[Int(keys[i] & 0xFFFF_FFFF)]) - localExperts.lowerBound] += 1
@@ -220,16 +220,16 @@ enum SourceRouting {
             total += counts[i]
         }
         // The second half of the key area holds the grouped copy.
-        let grouped = keys + candidates
+        let grouped = keys.slice(candidates, candidates)
         for i in 0..<candidates {
             let local = Int(buffers.irExpert[Int(keys[i] & 0xFFFF_FFFF)]) - localExperts.lowerBound
             grouped[Int(cursor[local])] = keys[i]
             cursor[local] += 1
         }
         for i in 0..<m {
-            let bucket = grouped + Int(start[i])
             let count = Int(counts[i])
-            FastMath.selectSmallest(bucket, count: count, k: limit)
+            let bucket = grouped.slice(Int(start[i]), count)
+            FastMath.selectSmallest(bucket, k: limit)
             for j in 0..<count {
                 let t = Int(bucket[j] & 0xFFFF_FFFF)
                 if j < limit {
@@ -247,7 +247,7 @@ enum SourceRouting {
     /// Records an IR token, with its expert's probability and rank for the gate-mass figures.
     @inline(__always)
     private static func accept(token t: Int, expert: Int, logit: Float, drops: Int, plan: StepPlan,
-                               buffers: TokenBuffers, logits: SharedPointer<Float>, outputs: GpuOutputs,
+                               buffers: TokenBuffers, logits: ReadBuffer<Float>, outputs: GpuOutputs,
                                tally: inout SourceTally) {
         buffers.irExpert[t] = Int32(truncatingIfNeeded: expert)
         outputs.irPerExpert[expert] += 1
@@ -256,19 +256,19 @@ enum SourceRouting {
         let probability = FastMath.exp(logit - buffers.rowShift[t]) * buffers.rowInverseSum[t]
         tally.gateMass.intraGPU += Double(probability)
         tally.gateMass.intraGPUTokens += 1
-        tally.gateMass.intraGPURankSum += ExpertRank.of(expert, logit: logit, row: logits.advanced(by: t &* plan.experts),
-                                                         experts: plan.experts)
+        tally.gateMass.intraGPURankSum += ExpertRank.of(expert, logit: logit,
+                                                         row: logits.slice(t &* plan.experts, plan.experts))
     }
 
     /// FR: padding slots of (GPU, expert) take the tokens whose next-best choice is that expert.
     private static func fillIn(tokens: Range<Int>, plan: StepPlan, buffers: TokenBuffers,
-                               keptRow: UnsafeMutablePointer<Int32>, filledRow: UnsafeMutablePointer<Int32>,
+                               keptRow: SharedBuffer<Int32>, filledRow: SharedBuffer<Int32>,
                                scratch: WorkerScratch) {
         let e = plan.experts
         let c = Int32(truncatingIfNeeded: plan.capacity)
-        let counts = scratch.counts.base
-        let start = scratch.bucketStart.base
-        let cursor = scratch.bucketCursor.base
+        let counts = scratch.counts.all
+        let start = scratch.bucketStart.all
+        let cursor = scratch.bucketCursor.all
         for x in 0..<e { counts[x] = 0 }
         for t in tokens {
             let x = Int(buffers.nextExpert[t])
@@ -288,15 +288,15 @@ enum SourceRouting {
         }
         // Branch-free per token: experts whose padding takes every candidate flag it directly; over-full
         // ones bucket its key; the rest write into a spare slot past the buckets without advancing.
-        let direct = scratch.expertFlag.base
-        let step = scratch.expertStep.base
+        let direct = scratch.expertFlag.all
+        let step = scratch.expertStep.all
         for x in 0..<e {
             let bucketed = start[x] >= 0
             direct[x] = filledRow[x] > 0 && !bucketed ? 1 : 0
             step[x] = bucketed ? 1 : 0
             if !bucketed { cursor[x] = total }
         }
-        let keys = scratch.keys.base
+        let keys = scratch.keys.all
         for t in tokens {
             let x = Int(buffers.nextExpert[t])
             guard x >= 0 else { continue }
@@ -306,9 +306,9 @@ enum SourceRouting {
             cursor[x] = slot &+ step[x]
         }
         for x in 0..<e where start[x] >= 0 {
-            let bucket = keys + Int(start[x])
+            let bucket = keys.slice(Int(start[x]), Int(counts[x]))
             let winners = Int(filledRow[x])
-            FastMath.selectSmallest(bucket, count: Int(counts[x]), k: winners)
+            FastMath.selectSmallest(bucket, k: winners)
             for i in 0..<winners { buffers.filledFlag[Int(bucket[i] & 0xFFFF_FFFF)] = 1 }
         }
     }

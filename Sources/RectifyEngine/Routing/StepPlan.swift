@@ -37,29 +37,29 @@ struct StepPlan: Sendable {
 
 /// The per-token buffers of a step.
 struct TokenBuffers: Sendable {
-    let choices: SharedPointer<Int32>
-    let choiceProbability: SharedPointer<Float>
-    let nextExpert: SharedPointer<Int32>
-    let nextProbability: SharedPointer<Float>
+    let choices: SharedBuffer<Int32>
+    let choiceProbability: SharedBuffer<Float>
+    let nextExpert: SharedBuffer<Int32>
+    let nextProbability: SharedBuffer<Float>
     /// The value each row's exponentials were taken relative to, and `1 / sum` of them.
-    let rowShift: SharedPointer<Float>
-    let rowInverseSum: SharedPointer<Float>
-    let droppedFlag: SharedPointer<UInt8>
+    let rowShift: SharedBuffer<Float>
+    let rowInverseSum: SharedBuffer<Float>
+    let droppedFlag: SharedBuffer<UInt8>
     /// How many of the token's choices dropped.
-    let dropCount: SharedPointer<UInt8>
-    let irExpert: SharedPointer<Int32>
+    let dropCount: SharedBuffer<UInt8>
+    let irExpert: SharedBuffer<Int32>
     /// Per token, the logits of the experts on its own GPU (`expertsPerGPU` each), filled when IR runs.
-    let localLogits: SharedPointer<Float>
-    let filledFlag: SharedPointer<UInt8>
+    let localLogits: SharedBuffer<Float>
+    let filledFlag: SharedBuffer<UInt8>
 }
 
 /// The step's outputs; each source GPU writes its own row and its own experts.
 struct GpuOutputs: Sendable {
-    let requested: SharedPointer<Int32>
-    let kept: SharedPointer<Int32>
-    let filled: SharedPointer<Int32>
-    let irPerExpert: SharedPointer<Int32>
-    let tallies: SharedPointer<SourceTally>
+    let requested: SharedBuffer<Int32>
+    let kept: SharedBuffer<Int32>
+    let filled: SharedBuffer<Int32>
+    let irPerExpert: SharedBuffer<Int32>
+    let tallies: SharedBuffer<SourceTally>
 }
 
 /// One worker thread's private scratch, sized for the largest step seen.

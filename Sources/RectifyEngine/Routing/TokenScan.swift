@@ -1,20 +1,20 @@
 /// Stage one, per token: the ranking's first `k+1` experts and the softmax probabilities of those.
 enum TokenScan {
-    static func run(_ range: Range<Int>, logits: SharedPointer<Float>, plan: StepPlan,
+    static func run(_ range: Range<Int>, logits: ReadBuffer<Float>, plan: StepPlan,
                     buffers: TokenBuffers, scratch: WorkerScratch) {
         let e = plan.experts
         let ranked = plan.rankedChoices
-        let topIndex = scratch.topIndex.base
-        let topValue = scratch.topValue.base
-        let terms = scratch.terms.base
+        let topIndex = scratch.topIndex.all
+        let topValue = scratch.topValue.all
+        let terms = scratch.terms.all
         let writer = TokenWriter(plan: plan, buffers: buffers)
         var local = LocalExpertCursor(first: range.lowerBound, plan: plan)
         guard e >= 8 && ranked <= 8 else {
             for t in range {
-                let row = logits.advanced(by: t * e)
-                let summary = RowSummary.scan(row, count: e, ranked: ranked, lanes: scratch.laneMaxima.base, terms: terms)
-                RowRanking.insertCandidates(row, count: e, ranked: ranked, bound: summary.bound,
-                                            flags: scratch.flags.base, topIndex: topIndex, topValue: topValue)
+                let row = logits.slice(t * e, e)
+                let summary = RowSummary.scan(row, ranked: ranked, lanes: scratch.laneMaxima.all, terms: terms)
+                RowRanking.insertCandidates(row, ranked: ranked, bound: summary.bound,
+                                            flags: scratch.flags.all, topIndex: topIndex, topValue: topValue)
                 writer.record(token: t, row: row, summary: summary, terms: terms, topIndex: topIndex, topValue: topValue,
                               local: local.offset(of: t))
             }
@@ -26,35 +26,37 @@ enum TokenScan {
         // alone would leave it waiting. (Spelled out per row: as a loop over the group it ran slower.)
         var t = range.lowerBound
         while t &+ 4 <= range.upperBound {
-            let row = logits.advanced(by: t * e)
-            let (row1, row2, row3) = (row + e, row + 2 &* e, row + 3 &* e)
-            let (terms1, terms2, terms3) = (terms + e, terms + 2 &* e, terms + 3 &* e)
-            let s0 = LaneScan.exponentialsAndSummary(row, count: e, ranked: ranked, terms: terms)
-            let s1 = LaneScan.exponentialsAndSummary(row1, count: e, ranked: ranked, terms: terms1)
-            let s2 = LaneScan.exponentialsAndSummary(row2, count: e, ranked: ranked, terms: terms2)
-            let s3 = LaneScan.exponentialsAndSummary(row3, count: e, ranked: ranked, terms: terms3)
+            let first = t &* e
+            let (row, row1) = (logits.slice(first, e), logits.slice(first &+ e, e))
+            let (row2, row3) = (logits.slice(first &+ 2 &* e, e), logits.slice(first &+ 3 &* e, e))
+            let (terms0, terms1) = (terms.slice(0, e), terms.slice(e, e))
+            let (terms2, terms3) = (terms.slice(2 &* e, e), terms.slice(3 &* e, e))
             // Each row's ranking goes to its own eight slots.
-            LaneScan.insertCandidates(row, count: e, ranked: ranked, bound: s0.bound,
-                                      topIndex: topIndex, topValue: topValue)
-            LaneScan.insertCandidates(row1, count: e, ranked: ranked, bound: s1.bound,
-                                      topIndex: topIndex + 8, topValue: topValue + 8)
-            LaneScan.insertCandidates(row2, count: e, ranked: ranked, bound: s2.bound,
-                                      topIndex: topIndex + 16, topValue: topValue + 16)
-            LaneScan.insertCandidates(row3, count: e, ranked: ranked, bound: s3.bound,
-                                      topIndex: topIndex + 24, topValue: topValue + 24)
-            writer.record(token: t, row: row, summary: s0, terms: terms, topIndex: topIndex, topValue: topValue,
+            let (index0, index1, index2, index3) = (topIndex.slice(0, 8), topIndex.slice(8, 8),
+                                                    topIndex.slice(16, 8), topIndex.slice(24, 8))
+            let (value0, value1, value2, value3) = (topValue.slice(0, 8), topValue.slice(8, 8),
+                                                    topValue.slice(16, 8), topValue.slice(24, 8))
+            let s0 = LaneScan.exponentialsAndSummary(row, ranked: ranked, terms: terms0)
+            let s1 = LaneScan.exponentialsAndSummary(row1, ranked: ranked, terms: terms1)
+            let s2 = LaneScan.exponentialsAndSummary(row2, ranked: ranked, terms: terms2)
+            let s3 = LaneScan.exponentialsAndSummary(row3, ranked: ranked, terms: terms3)
+            LaneScan.insertCandidates(row, ranked: ranked, bound: s0.bound, topIndex: index0, topValue: value0)
+            LaneScan.insertCandidates(row1, ranked: ranked, bound: s1.bound, topIndex: index1, topValue: value1)
+            LaneScan.insertCandidates(row2, ranked: ranked, bound: s2.bound, topIndex: index2, topValue: value2)
+            LaneScan.insertCandidates(row3, ranked: ranked, bound: s3.bound, topIndex: index3, topValue: value3)
+            writer.record(token: t, row: row, summary: s0, terms: terms0, topIndex: index0, topValue: value0,
                           local: local.offset(of: t))
             writer.record(token: t &+ 1, row: row1, summary: s1, terms: terms1,
-                          topIndex: topIndex + 8, topValue: topValue + 8, local: local.offset(of: t &+ 1))
+                          topIndex: index1, topValue: value1, local: local.offset(of: t &+ 1))
             writer.record(token: t &+ 2, row: row2, summary: s2, terms: terms2,
-                          topIndex: topIndex + 16, topValue: topValue + 16, local: local.offset(of: t &+ 2))
+                          topIndex: index2, topValue: value2, local: local.offset(of: t &+ 2))
             writer.record(token: t &+ 3, row: row3, summary: s3, terms: terms3,
-                          topIndex: topIndex + 24, topValue: topValue + 24, local: local.offset(of: t &+ 3))
+                          topIndex: index3, topValue: value3, local: local.offset(of: t &+ 3))
             t &+= 4
         }
         while t < range.upperBound {
-            let row = logits.advanced(by: t * e)
-            let summary = LaneScan.scan(row, count: e, ranked: ranked, terms: terms, topIndex: topIndex, topValue: topValue)
+            let row = logits.slice(t * e, e)
+            let summary = LaneScan.scan(row, ranked: ranked, terms: terms, topIndex: topIndex, topValue: topValue)
             writer.record(token: t, row: row, summary: summary, terms: terms, topIndex: topIndex, topValue: topValue,
                           local: local.offset(of: t))
             t &+= 1
@@ -108,12 +110,12 @@ struct TokenWriter {
     }
 
     @inline(__always)
-    func record(token t: Int, row: UnsafeMutablePointer<Float>, summary scanned: RowSummary,
-                terms: UnsafeMutablePointer<Float>, topIndex: UnsafeMutablePointer<Int32>,
-                topValue: UnsafeMutablePointer<Float>, local: Int) {
+    func record(token t: Int, row: ReadBuffer<Float>, summary scanned: RowSummary,
+                terms: SharedBuffer<Float>, topIndex: SharedBuffer<Int32>,
+                topValue: SharedBuffer<Float>, local: Int) {
         var summary = scanned
         // The sum used a cheap shift; when logits span too wide a range, redo it from the peak.
-        if !summary.sumIsReliable { summary.resum(row, count: experts, shift: topValue[0]) }
+        if !summary.sumIsReliable { summary.resum(row, shift: topValue[0]) }
         let shift = summary.shift
         let inverseSum = 1 / summary.sum
         buffers.rowShift[t] = shift
@@ -139,11 +141,11 @@ struct TokenWriter {
         }
         buffers.irExpert[t] = -1
         if copyLocal {
-            let source = row + local
-            let target = buffers.localLogits.advanced(by: t &* m)
+            let source = row.slice(local, m)
+            let target = buffers.localLogits.slice(t &* m, m)
             var i = 0
             while i &+ 4 <= m {
-                UnsafeMutableRawPointer(target + i).storeBytes(of: LaneScan.load(source + i), as: SIMD4<Float>.self)
+                target.store(source.load(SIMD4<Float>.self, at: i), at: i)
                 i &+= 4
             }
             while i < m {
@@ -175,16 +177,17 @@ struct RowSummary {
     /// for the `ranked`-th largest logit (they are distinct logits), so only logits at or above it
     /// need the exact insertion.
     @inline(__always)
-    static func scan(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int,
-                     lanes: UnsafeMutablePointer<Float>, terms: UnsafeMutablePointer<Float>) -> RowSummary {
+    static func scan(_ row: ReadBuffer<Float>, ranked: Int,
+                     lanes: SharedBuffer<Float>, terms: SharedBuffer<Float>) -> RowSummary {
+        let e = row.count
         var summary = RowSummary()
         guard e >= 8 else {
-            summary.resum(row, count: e, shift: maximum(row, count: e))
+            summary.resum(row, shift: maximum(row))
             return summary
         }
         let width = ranked > 8 && e >= 16 ? 16 : 8
-        let covered = width == 8 ? eightStridedMaxima(row, count: e, into: lanes)
-                                 : sixteenStridedMaxima(row, count: e, into: lanes)
+        let covered = width == 8 ? eightStridedMaxima(row, into: lanes)
+                                 : sixteenStridedMaxima(row, into: lanes)
         var high = lanes[0]
         for lane in 1..<width { high = larger(high, lanes[lane]) }
         for x in covered..<e { high = larger(high, row[x]) }
@@ -193,7 +196,7 @@ struct RowSummary {
         // registers.
         let shift = row[0]
         for i in 0..<e { terms[i] = FastMath.exp(row[i] - shift) }
-        let total = sumOf(terms, count: e)
+        let total = sumOf(terms.slice(0, e))
         summary.shift = shift
         summary.sum = total
         summary.termsHold = true
@@ -206,15 +209,15 @@ struct RowSummary {
         return summary
     }
 
-    /// The sum of `values[0..<count]` in eight interleaved partial sums (two vector registers).
+    /// The sum of `values` in eight interleaved partial sums (two vector registers).
     @inline(__always)
-    static func sumOf(_ values: UnsafeMutablePointer<Float>, count: Int) -> Float {
-        let raw = UnsafeRawPointer(values)
+    static func sumOf(_ values: SharedBuffer<Float>) -> Float {
+        let count = values.count
         var low = SIMD4<Float>(), high = SIMD4<Float>()
         var i = 0
         while i &+ 8 <= count {
-            low += raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD4<Float>.self)
-            high += raw.loadUnaligned(fromByteOffset: (i &+ 4) &* 4, as: SIMD4<Float>.self)
+            low += values.load(SIMD4<Float>.self, at: i)
+            high += values.load(SIMD4<Float>.self, at: i &+ 4)
             i &+= 8
         }
         let both = low + high
@@ -228,13 +231,13 @@ struct RowSummary {
 
     /// Eight strided maxima into `lanes`; returns how many logits they cover (a multiple of 8).
     @inline(__always)
-    static func eightStridedMaxima(_ row: UnsafeMutablePointer<Float>, count e: Int,
-                                   into lanes: UnsafeMutablePointer<Float>) -> Int {
+    static func eightStridedMaxima(_ row: ReadBuffer<Float>, into lanes: SharedBuffer<Float>) -> Int {
+        let e = row.count
         // Named scalars so the compiler keeps them in vector registers.
         var h0 = row[0], h1 = row[1], h2 = row[2], h3 = row[3], h4 = row[4], h5 = row[5], h6 = row[6], h7 = row[7]
         var x = 8
         while x + 8 <= e {
-            let r = row + x
+            let r = row.slice(x, 8)
             h0 = larger(h0, r[0]); h1 = larger(h1, r[1]); h2 = larger(h2, r[2]); h3 = larger(h3, r[3])
             h4 = larger(h4, r[4]); h5 = larger(h5, r[5]); h6 = larger(h6, r[6]); h7 = larger(h7, r[7])
             x += 8
@@ -245,13 +248,13 @@ struct RowSummary {
     }
 
     /// Sixteen strided maxima into `lanes`; returns how many logits they cover (a multiple of 16).
-    static func sixteenStridedMaxima(_ row: UnsafeMutablePointer<Float>, count e: Int,
-                                     into lanes: UnsafeMutablePointer<Float>) -> Int {
+    static func sixteenStridedMaxima(_ row: ReadBuffer<Float>, into lanes: SharedBuffer<Float>) -> Int {
+        let e = row.count
         var h0 = row[0], h1 = row[1], h2 = row[2], h3 = row[3], h4 = row[4], h5 = row[5], h6 = row[6], h7 = row[7]
         var h8 = row[8], h9 = row[9], h10 = row[10], h11 = row[11], h12 = row[12], h13 = row[13], h14 = row[14], h15 = row[15]
         var x = 16
         while x + 16 <= e {
-            let r = row + x
+            let r = row.slice(x, 16)
             h0 = larger(h0, r[0]); h1 = larger(h1, r[1]); h2 = larger(h2, r[2]); h3 = larger(h3, r[3])
             h4 = larger(h4, r[4]); h5 = larger(h5, r[5]); h6 = larger(h6, r[6]); h7 = larger(h7, r[7])
             h8 = larger(h8, r[8]); h9 = larger(h9, r[9]); h10 = larger(h10, r[10]); h11 = larger(h11, r[11])
@@ -266,9 +269,9 @@ struct RowSummary {
 
     /// Recomputes the sum relative to `shift`, clamping tiny terms: right for any finite row.
     @inline(__always)
-    mutating func resum(_ row: UnsafeMutablePointer<Float>, count e: Int, shift: Float) {
+    mutating func resum(_ row: ReadBuffer<Float>, shift: Float) {
         var total: Float = 0
-        for x in 0..<e { total += FastMath.exp(row[x] - shift) }
+        for x in 0..<row.count { total += FastMath.exp(row[x] - shift) }
         self.shift = shift
         sum = total
         sumIsReliable = true
@@ -281,9 +284,9 @@ struct RowSummary {
     @inline(__always)
     static func smaller(_ a: Float, _ b: Float) -> Float { b < a ? b : a }
 
-    static func maximum(_ row: UnsafeMutablePointer<Float>, count e: Int) -> Float {
+    static func maximum(_ row: ReadBuffer<Float>) -> Float {
         var high = -Float.infinity
-        for x in 0..<e where row[x] > high { high = row[x] }
+        for x in 0..<row.count where row[x] > high { high = row[x] }
         return high
     }
 }
@@ -296,9 +299,10 @@ enum RowRanking {
     /// The comparison with the bound runs as a vectorised loop into byte flags; only the few
     /// flagged logits reach the scalar insertion.
     @inline(__always)
-    static func insertCandidates(_ row: UnsafeMutablePointer<Float>, count e: Int, ranked: Int, bound: Float,
-                                 flags: UnsafeMutablePointer<UInt8>,
-                                 topIndex: UnsafeMutablePointer<Int32>, topValue: UnsafeMutablePointer<Float>) {
+    static func insertCandidates(_ row: ReadBuffer<Float>, ranked: Int, bound: Float,
+                                 flags: SharedBuffer<UInt8>,
+                                 topIndex: SharedBuffer<Int32>, topValue: SharedBuffer<Float>) {
+        let e = row.count
         for x in 0..<e { flags[x] = row[x] >= bound ? 1 : 0 }
         var filled = 0
         var threshold = bound
@@ -325,7 +329,7 @@ enum RowRanking {
         var x = 0
         while x + 8 <= e {
             // Eight flags as one word; each set byte is visited in index order.
-            var word = UnsafeRawPointer(flags + x).loadUnaligned(as: UInt64.self)
+            var word = flags.load(UInt64.self, at: x)
             while word != 0 {
                 consider(x + word.trailingZeroBitCount / 8)
                 word &= word - 1
@@ -344,7 +348,7 @@ enum SortingNetwork {
     /// The `rank`-th largest of eight values (1-based), sorting them in place, largest first,
     /// with the 19-comparator network for eight inputs.
     @inline(__always)
-    static func rankedLargestOfEight(_ values: UnsafeMutablePointer<Float>, _ rank: Int) -> Float {
+    static func rankedLargestOfEight(_ values: SharedBuffer<Float>, _ rank: Int) -> Float {
         @inline(__always) func order(_ i: Int, _ j: Int) {
             let a = values[i], b = values[j]
             values[i] = b > a ? b : a
@@ -363,9 +367,9 @@ enum SortingNetwork {
     /// the best split of `rank` between them (the `rank`-th largest of a union of two sorted lists
     /// is the largest `min(A[a], B[rank - a])`).
     @inline(__always)
-    static func rankedLargestOfSixteen(_ values: UnsafeMutablePointer<Float>, _ rank: Int) -> Float {
+    static func rankedLargestOfSixteen(_ values: SharedBuffer<Float>, _ rank: Int) -> Float {
         _ = rankedLargestOfEight(values, 1)
-        _ = rankedLargestOfEight(values + 8, 1)
+        _ = rankedLargestOfEight(values.slice(8, 8), 1)
         var best = -Float.infinity
         for fromFirst in max(0, rank - 8)...min(8, rank) {
             let fromSecond = rank - fromFirst

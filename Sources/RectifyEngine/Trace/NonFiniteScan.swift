@@ -7,19 +7,30 @@ func firstNonFinite(_ values: [Float]) -> (index: Int, name: String)? {
 /// "NaN", "+Inf" or "-Inf".
 func nonFiniteName(_ value: Float) -> String { value.isNaN ? "NaN" : (value < 0 ? "-Inf" : "+Inf") }
 
-/// Index of the first NaN or infinity. Every step of a trace is scanned, so blocks are tested
-/// with a branch-free loop the compiler vectorises, and only a block with a hit is searched.
+/// Index of the first NaN or infinity (all exponent bits set). Every step of a trace is scanned,
+/// so blocks are tested sixteen values at a time in vector registers, and only a block with a hit
+/// is searched. (Spelled as a scalar loop with an `|=`, the compiler turned it back into one
+/// branch per value, and the scan cost twice the routing's row pass.)
 func firstNonFinite(_ values: UnsafeBufferPointer<Float>) -> Int? {
-    let exponent: UInt32 = 0x7F80_0000
+    let raw = UnsafeRawBufferPointer(values)
+    let exponent = SIMD16<UInt32>(repeating: 0x7F80_0000)
     let block = 1024
     var start = 0
     while start < values.count {
         let end = min(start + block, values.count)
-        var hit: UInt32 = 0
-        for index in start..<end {
-            hit |= (values[index].bitPattern & exponent) == exponent ? 1 : 0
+        var hits = SIMDMask<SIMD16<Int32>>(repeating: false)
+        var index = start
+        while index + 16 <= end {
+            let bits = raw.loadUnaligned(fromByteOffset: index * 4, as: SIMD16<UInt32>.self)
+            hits .|= (bits & exponent) .== exponent
+            index += 16
         }
-        if hit != 0 {
+        var hit = any(hits)
+        while index < end {
+            hit = hit || !values[index].isFinite
+            index += 1
+        }
+        if hit {
             return (start..<end).first { !values[$0].isFinite }
         }
         start = end

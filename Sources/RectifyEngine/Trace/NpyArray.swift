@@ -84,14 +84,23 @@ public struct NpyArray: Sendable {
             // Float is trivial: a piece that failed leaves garbage, never touched, as the error is thrown.
             initialized = total
             guard let base = buffer.baseAddress else { return }
-            let out = SharedPointer(base)
+            let out = SharedBuffer(base, count: total)
             let array = self
             parallelChunks(count: pieces, workers: pieces) { piece, _ in
                 let start = total * piece / pieces, end = total * (piece + 1) / pieces
-                let target = UnsafeMutableBufferPointer(start: out.advanced(by: start), count: end - start)
                 outcomes.set(piece, Result { () throws(WorkloadError) -> Int? in
-                    try array.fill(target, from: range.lowerBound + start, context: context)
-                    return firstNonFinite(UnsafeBufferPointer(target)).map { start + $0 }
+                    // Read and scan in cache-sized runs: each run is scanned while it is still in
+                    // cache, rather than the whole piece read back from memory.
+                    var found: Int?
+                    var at = start
+                    while at < end {
+                        let length = min(Self.scanRun, end - at)
+                        let target = out.slice(at, length).buffer
+                        try array.fill(target, from: range.lowerBound + at, context: context)
+                        if found == nil { found = firstNonFinite(UnsafeBufferPointer(target)).map { at + $0 } }
+                        at += length
+                    }
+                    return found
                 })
             }
         }
@@ -104,6 +113,9 @@ public struct NpyArray: Sendable {
 
     /// Smallest piece worth a thread of its own (elements).
     static let minimumPiece = 1 << 16
+
+    /// Elements read and scanned at a time within a piece (256 KiB of floats, within a core's cache).
+    static let scanRun = 1 << 16
 
     /// Reads and converts elements `first..<first + target.count` into `target`.
     private func fill(_ target: UnsafeMutableBufferPointer<Float>, from first: Int, context: String) throws(WorkloadError) {

@@ -3,11 +3,11 @@ import Synchronization
 
 /// One recorded step read on another thread while the current one is being routed.
 ///
-/// Replaying a trace alternates reading a step (a `pread` of megabytes and a NaN scan) and routing
-/// it; reading the next step meanwhile takes the read off the routing's critical path. Only plain
-/// values cross threads: the reading closure and its `Result`.
-final class StepPrefetch: Sendable {
-    typealias Outcome = Result<(values: [Float], nonFinite: Int?), WorkloadError>
+/// Replaying a trace or a capture alternates reading a step (`pread`s of megabytes and a NaN scan)
+/// and routing it; reading the next step meanwhile takes the read off the routing's critical path.
+/// Only plain values cross threads: the reading closure and its `Result`.
+final class StepPrefetch<Value: Sendable>: Sendable {
+    typealias Outcome = Result<Value, WorkloadError>
 
     /// The recorded step being read.
     let position: Int

@@ -25,7 +25,7 @@ public final class TraceSource: BatchSource {
     /// Threads a step's read is split over.
     private let readers: Int
     /// The step after the one last handed out, being read in the background.
-    private var ahead: StepPrefetch?
+    private var ahead: StepPrefetch<(values: [Float], nonFinite: Int?)>?
 
     /// Opens `path` and checks its shape against the configuration's tokens per step and experts
     /// when those are given.
@@ -80,7 +80,7 @@ public final class TraceSource: BatchSource {
 
     public func nextBatch() throws(WorkloadError) -> RoutingBatch? {
         guard let (position, stepNumber) = cursor.next() else { return nil }
-        let outcome: StepPrefetch.Outcome
+        let outcome: Result<(values: [Float], nonFinite: Int?), WorkloadError>
         if let ahead, ahead.position == position {
             outcome = ahead.wait()
         } else {
@@ -102,7 +102,9 @@ public final class TraceSource: BatchSource {
         return RoutingBatch(step: stepNumber, tokens: tokens, experts: experts, logits: logits)
     }
 
-    private static func read(_ array: NpyArray, step: Int, width: Int, parts: Int) -> StepPrefetch.Outcome {
+    private static func read(_ array: NpyArray, step: Int, width: Int, parts: Int)
+        -> Result<(values: [Float], nonFinite: Int?), WorkloadError>
+    {
         Result { () throws(WorkloadError) in
             try array.read((step * width)..<((step + 1) * width), parts: parts, context: "step \(step)")
         }

@@ -115,9 +115,9 @@ public final class SyntheticWorkload: BatchSource {
         logits.withUnsafeMutableBufferPointer { logitBuffer in
             hidden.withUnsafeMutableBufferPointer { hiddenBuffer in
                 guard let logitBase = logitBuffer.baseAddress else { return }
-                let out = SharedPointer(logitBase)
+                let out = SharedBuffer(logitBase, count: logitBuffer.count)
                 // An empty array still has a base address (shared storage): only hand it out when sized.
-                let hiddenOut = hiddenBuffer.isEmpty ? nil : hiddenBuffer.baseAddress.map(SharedPointer.init)
+                let hiddenOut = hiddenBuffer.isEmpty ? nil : hiddenBuffer.baseAddress.map { SharedBuffer($0, count: hiddenBuffer.count) }
                 parallelChunks(count: gpus, workers: threads) { _, range in
                     for gpu in range {
                         context.generate(gpu: gpu, mix: mixes[gpu], pool: pool, centres: centres,
@@ -163,24 +163,26 @@ private struct GenerationContext: Sendable {
     let poolSize: Int
 
     func generate(gpu: Int, mix: [Float], pool: NoisePool, centres: [Float], centreLogits: [Float],
-                  bias: [Float], logits: SharedPointer<Float>, hidden: SharedPointer<Float>?) {
+                  bias: [Float], logits: SharedBuffer<Float>, hidden: SharedBuffer<Float>?) {
         var random = RandomStream(seed: seed, 5, step, UInt64(gpu))
         pool.logits.withUnsafeBufferPointer { noise in
         centreLogits.withUnsafeBufferPointer { cl in
         bias.withUnsafeBufferPointer { b in
-            guard let noise = noise.baseAddress, let cl = cl.baseAddress, let b = b.baseAddress else { return }
+            guard let noiseBase = noise.baseAddress, let clBase = cl.baseAddress, let b = b.baseAddress else { return }
+            let noise = ReadBuffer(noiseBase, count: noise.count), cl = ReadBuffer(clBase, count: cl.count)
+            let bias = ReadBuffer(b, count: experts)
             for local in 0..<tokensPerGPU {
                 let t = gpu * tokensPerGPU + local
                 let u = random.uniform()
                 var topic = 0
                 while topic < topics - 1 && mix[topic] < u { topic += 1 }
                 let draw = random.index(below: poolSize)
-                let row = logits.advanced(by: t * experts)
-                let centreRow = cl + topic * experts
-                let noiseRow = noise + draw * experts
-                for e in 0..<experts { row[e] = centreRow[e] + noiseRow[e] + b[e] }
+                let row = logits.slice(t * experts, experts)
+                let centreRow = cl.slice(topic * experts, experts)
+                let noiseRow = noise.slice(draw * experts, experts)
+                for e in 0..<experts { row[e] = centreRow[e] + noiseRow[e] + bias[e] }
                 if let hidden {
-                    let h = hidden.advanced(by: t * hiddenSize)
+                    let h = hidden.slice(t * hiddenSize, hiddenSize)
                     for i in 0..<hiddenSize {
                         h[i] = centres[topic * hiddenSize + i] + pool.directions[draw * hiddenSize + i]
                     }
