@@ -32,7 +32,7 @@ enum DashCommand {
         written; the header shows the folder, the capture step, its lag and the steps skipped. A change
         of settings or preset starts new totals (the previous kept for comparison). Needs a terminal:
         for scripts use 'rectify run'.
-        """)
+        """, readsConfig: true)
 
     /// `dash`'s own options, read and checked; the workload options are read by `ScenarioOptions.resolve`.
     struct Settings {
