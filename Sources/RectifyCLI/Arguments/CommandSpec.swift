@@ -6,18 +6,25 @@ struct OptionSpec: OptionDeclaration {
     /// The value's placeholder, e.g. `F`; `nil` for a flag.
     let value: String?
     let help: String
+    /// Checks a value the way the command line's parser does (`OptionKey.parse`), for values that
+    /// come from elsewhere (the config file); `nil` for a flag.
+    let check: (@Sendable (_ text: String, _ command: String) throws(CLIError) -> Void)?
 
-    init(_ name: String, _ value: String? = nil, _ help: String) {
+    init(_ name: String, _ value: String? = nil, _ help: String,
+         check: (@Sendable (_ text: String, _ command: String) throws(CLIError) -> Void)? = nil) {
         self.name = name
         self.value = value
         self.help = help
+        self.check = check
     }
 
     var spec: OptionSpec { self }
 }
 
 /// A subcommand's name, summary, usage line and options: its `--help` is generated from it and its
-/// command line parsed against it. Every command takes `--help` (`CommandSpec.helpFlag`) as well.
+/// command line parsed against it. Every command takes `--help` (`CommandSpec.helpFlag`) as well,
+/// and one that `readsConfig` takes `--config FILE` and `--no-config` and its defaults from the
+/// config file (`ConfigFile`).
 struct CommandSpec: Sendable {
     static let helpFlag = FlagKey("help", "Show this help and exit.")
 
@@ -27,13 +34,17 @@ struct CommandSpec: Sendable {
     let options: [OptionSpec]
     /// Extra paragraphs after the options (formats, examples).
     let notes: String
+    /// Its options' defaults come from the config file's section named for it.
+    let readsConfig: Bool
 
-    init(name: String, summary: String, usage: String, options: [any OptionDeclaration], notes: String = "") {
+    init(name: String, summary: String, usage: String, options: [any OptionDeclaration], notes: String = "",
+         readsConfig: Bool = false) {
         self.name = name
         self.summary = summary
         self.usage = usage
-        self.options = options.map(\.spec) + [Self.helpFlag.spec]
+        self.options = (options + (readsConfig ? ConfigFile.declarations : [])).map(\.spec) + [Self.helpFlag.spec]
         self.notes = notes
+        self.readsConfig = readsConfig
     }
 
     var help: String {

@@ -32,7 +32,7 @@ struct OptionKey<Value>: OptionDeclaration {
 
     init(_ name: String, _ placeholder: String, _ help: String,
          parse: @escaping @Sendable (_ text: String, _ command: String) throws(CLIError) -> Value) {
-        spec = OptionSpec(name, placeholder, help)
+        spec = OptionSpec(name, placeholder, help) { text, command throws(CLIError) in _ = try parse(text, command) }
         self.parse = parse
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import RectifyEngine
 
 /// Options and positionals of one command line, checked against its `CommandSpec`.
@@ -125,14 +126,23 @@ extension CommandSpec {
         return Spelling.suggestion(for: bare, in: names) { "--" + $0 }
     }
 
-    /// Parses a command line that takes options only; `nil` means `--help` was asked for.
-    func parseOptions(_ arguments: [String]) throws(CLIError) -> ParsedArguments? {
-        let args: ParsedArguments
-        do { args = try ParsedArguments(arguments, spec: self) } catch { throw .usage(error) }
+    /// Parses a command line that takes options only; `nil` means `--help` was asked for. A command
+    /// that `readsConfig` puts the config file's options first, so the command line overrides them
+    /// (`environment` and `exists` find the file; tests pass their own).
+    func parseOptions(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment,
+                      exists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) throws(CLIError) -> ParsedArguments? {
+        var args = try parse(arguments)
         if args.helpRequested { return nil }
         if let extra = args.positionals.first {
             throw .usage(UsageError("unexpected argument \(UsageError.quoted(extra))", command: name))
         }
+        if readsConfig, let file = try ConfigFile.chosen(by: args, environment: environment, exists: exists) {
+            args = try parse(try file.arguments(for: self) + arguments)
+        }
         return args
+    }
+
+    private func parse(_ arguments: [String]) throws(CLIError) -> ParsedArguments {
+        do { return try ParsedArguments(arguments, spec: self) } catch { throw .usage(error) }
     }
 }

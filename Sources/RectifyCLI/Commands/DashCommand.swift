@@ -15,6 +15,7 @@ enum DashCommand {
         static let threads = OptionKey<Int>.int("threads", "N", in: 1...256, "Worker threads for the engine (default: all cores).")
         static let snapshotDir = OptionKey<String>.text("snapshot-dir", "DIR", "Folder the x key saves snapshots to (.txt, .svg, .json; default: the current folder).")
         static let record = OptionKey<String>.text("record", "FILE", "Record the session as an asciinema v2 cast (replay with 'asciinema play FILE').")
+        static let theme = OptionKey<ThemeName>.choice("theme", "NAME", "Colour theme: dark (default) or light, for a light terminal background; L switches.")
         static let noMouse = FlagKey("no-mouse", "Leave the mouse to the terminal (its own text selection) instead of clicks and wheel.")
     }
 
@@ -23,7 +24,7 @@ enum DashCommand {
         summary: "Live terminal dashboard: per-GPU expert load, overflow and padding, rectification tuned by keyboard.",
         usage: "rectify [dash] [--preset NAME|FILE] [--trace FILE.npy|DIR | --follow DIR] [--fps N] [--steps-per-second N] [options]",
         options: ScenarioOptions.declarations + [Keys.mode, Keys.fps, Keys.stepsPerSecond, Keys.paused, Keys.noColor,
-                                                 Keys.ascii, Keys.threads, Keys.snapshotDir, Keys.record, Keys.noMouse],
+                                                 Keys.ascii, Keys.theme, Keys.threads, Keys.snapshotDir, Keys.record, Keys.noMouse],
         notes: """
         Press ? in the dashboard for every key and the colour/glyph legend; q quits. With --trace the
         trace loops unless --no-loop is given. With --follow DIR the dashboard waits for the capture's first
@@ -31,11 +32,12 @@ enum DashCommand {
         written; the header shows the folder, the capture step, its lag and the steps skipped. A change
         of settings or preset starts new totals (the previous kept for comparison). Needs a terminal:
         for scripts use 'rectify run'.
-        """)
+        """, readsConfig: true)
 
     /// `dash`'s own options, read and checked; the workload options are read by `ScenarioOptions.resolve`.
     struct Settings {
         let fps: Int, throttle: Int?, threads: Int, mode: RectifyMode?, paused: Bool, follows: Bool
+        let theme: ThemeName
         let terminal: TerminalOptions
 
         init(_ args: ParsedArguments) throws(CLIError) {
@@ -44,6 +46,7 @@ enum DashCommand {
             threads = try args[Keys.threads] ?? ProcessInfo.processInfo.activeProcessorCount
             mode = try args[Keys.mode]
             paused = try args[Keys.paused]
+            theme = try args[Keys.theme] ?? .dark
             terminal = TerminalOptions(noColor: try args[Keys.noColor], asciiOnly: try args[Keys.ascii],
                                        mouse: !(try args[Keys.noMouse]))
             follows = try args[ScenarioOptions.follow] != nil
@@ -94,7 +97,7 @@ enum DashCommand {
             return TerminalUnavailable.exitCode
         }
         let display = DisplayOptions(unicode: prepared.tier.unicode, color: prepared.tier.color,
-                                     braille: prepared.tier.unicode)
+                                     braille: prepared.tier.unicode, theme: settings.theme)
         var dashboard = DashboardOptions(display: display, framesPerSecond: fps, stepsPerSecond: throttle,
                                          presets: loadablePresets(), startPaused: settings.paused, engineThreads: threads)
         dashboard.openedSource = openedSource

@@ -36,7 +36,7 @@ enum RunCommand {
         summary and the totals.
         Exit status: 0 success, 2 usage or invalid input, 1 runtime error; on error nothing is written to
         standard output.
-        """)
+        """, readsConfig: true)
 
     /// `run`'s own options, checked; the workload options are checked by `ScenarioOptions.resolve`.
     struct Options {

@@ -43,7 +43,7 @@ enum SweepCommand {
         top-k+1 (or top-k, --fidelity-reference) on seeded synthetic expert networks (synthetic workloads only).
         Step time and throughput come from the cost model (--cost-profile, --dispatch, --ir-overlap).
         Exit status: 0 success, 2 usage or invalid input, 1 runtime error.
-        """)
+        """, readsConfig: true)
 
     static func run(_ arguments: [String]) throws(CLIError) -> String {
         guard let args = try spec.parseOptions(arguments) else { return spec.help }

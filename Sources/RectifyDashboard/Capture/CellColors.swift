@@ -1,34 +1,51 @@
 import TerminalCanvas
 
 /// The colours a saved or recorded frame uses for `CellColor`, and which colour a cell shows in
-/// front and behind once reverse video is applied.
-enum CellColors {
-    /// Screen background and text for `.standard` (a dark terminal theme).
-    static let defaultBackground = "#1c1c1c"
-    static let defaultForeground = "#d0d0d0"
+/// front and behind once reverse video is applied. Each theme has its own (`CellColors(theme)`), so
+/// a snapshot of the light theme is light like the terminal it was made for.
+struct CellColors: Sendable {
+    /// Screen background and text for `.standard`.
+    let background: String
+    let foreground: String
+    /// The fill of every colour but `.standard`.
+    let named: [CellColor: String]
 
-    /// The SVG fill for a colour; `.standard` takes the default for its side.
-    static func hex(_ color: CellColor, foreground: Bool) -> String {
-        switch color {
-        case .standard: return foreground ? defaultForeground : defaultBackground
-        case .black: return "#000000"
-        case .red: return "#e05252"
-        case .green: return "#5fbf5f"
-        case .yellow: return "#e0c040"
-        case .blue: return "#5f87d7"
-        case .magenta: return "#c060c0"
-        case .cyan: return "#40c0c0"
-        case .white: return "#e8e8e8"
+    /// A dark terminal: the dashboard's original snapshot colours.
+    static let dark = CellColors(
+        background: "#1c1c1c", foreground: "#d0d0d0",
+        named: [.black: "#000000", .red: "#e05252", .green: "#5fbf5f", .yellow: "#e0c040",
+                .blue: "#5f87d7", .magenta: "#c060c0", .cyan: "#40c0c0", .white: "#e8e8e8"])
+    /// A white terminal, with the darker hues light terminal themes use so text stays readable.
+    static let light = CellColors(
+        background: "#ffffff", foreground: "#1c1c1c",
+        named: [.black: "#000000", .red: "#c0262e", .green: "#2e8b2e", .yellow: "#9a7400",
+                .blue: "#1f5fbf", .magenta: "#a030a0", .cyan: "#00838f", .white: "#f0f0f0"])
+
+    init(background: String, foreground: String, named: [CellColor: String]) {
+        self.background = background
+        self.foreground = foreground
+        self.named = named
+    }
+
+    init(_ theme: ThemeName) {
+        switch theme {
+        case .dark: self = .dark
+        case .light: self = .light
         }
     }
 
+    /// The SVG fill for a colour; `.standard` takes the default for its side.
+    func hex(_ color: CellColor, foreground isForeground: Bool) -> String {
+        named[color] ?? (isForeground ? foreground : background)
+    }
+
     /// The fills of the character and the cell behind it, with reverse video swapped in.
-    static func fills(_ style: CellStyle) -> (text: String, cell: String) {
+    func fills(_ style: CellStyle) -> (text: String, cell: String) {
         let text = hex(style.foreground, foreground: true)
         let cell = hex(style.background, foreground: false)
         if style.reverse {
-            return (style.background == .standard ? defaultBackground : cell,
-                    style.foreground == .standard ? defaultForeground : text)
+            return (style.background == .standard ? background : cell,
+                    style.foreground == .standard ? foreground : text)
         }
         return (text, cell)
     }

@@ -10,14 +10,16 @@ public enum ScreenSVG {
     public static let cellHeight = 18
     static let fontSize = 15
 
-    public static func svg(_ grid: CellGrid) -> String {
+    /// The frame painted in `theme`'s snapshot colours.
+    public static func svg(_ grid: CellGrid, theme: ThemeName = .dark) -> String {
+        let colors = CellColors(theme)
         let width = grid.width * cellWidth
         let height = grid.height * cellHeight
         var out = """
         <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" \
         viewBox="0 0 \(width) \(height)" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" \
         font-size="\(fontSize)">
-        <rect width="100%" height="100%" fill="\(CellColors.defaultBackground)"/>
+        <rect width="100%" height="100%" fill="\(colors.background)"/>
 
         """
         for y in 0..<grid.height {
@@ -30,19 +32,19 @@ public enum ScreenSVG {
                     run.append(grid[x, y].character)
                     x += 1
                 }
-                out += cells(run, x: start, y: y, style: style)
+                out += cells(run, x: start, y: y, style: style, colors: colors)
             }
         }
         return out + "</svg>\n"
     }
 
     /// The background rectangle (if not the screen's) and the text (if not blank) of one run.
-    static func cells(_ run: String, x: Int, y: Int, style: CellStyle) -> String {
-        let (text, cell) = CellColors.fills(style)
+    static func cells(_ run: String, x: Int, y: Int, style: CellStyle, colors: CellColors) -> String {
+        let (text, cell) = colors.fills(style)
         var out = ""
         let left = x * cellWidth
         let top = y * cellHeight
-        if cell != CellColors.defaultBackground {
+        if cell != colors.background {
             out += "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(run.count * cellWidth)\" height=\"\(cellHeight)\" fill=\"\(cell)\"/>\n"
         }
         // Trailing blanks draw nothing; leading ones keep their cells.

@@ -19,7 +19,7 @@ public struct SnapshotSaver: Sendable, Equatable {
     public func save(grid: CellGrid, state: DashboardState, snapshot: EngineSnapshot,
                      date: Date = Date()) throws(CaptureError) -> String {
         try checkDirectory()
-        let contents = [ScreenText.text(grid), ScreenSVG.svg(grid),
+        let contents = [ScreenText.text(grid), ScreenSVG.svg(grid, theme: state.display.theme),
                         JSONWriter.write(StepReport.json(state: state, snapshot: snapshot), indent: 2) + "\n"]
         let base = Self.baseName(preset: snapshot.presetName, step: snapshot.step, date: date)
         for attempt in 1...100 {

@@ -106,6 +106,9 @@ extension DashboardState {
             next.gpuJump = ""
         case .saveSnapshot:
             next.snapshotRequested = true
+        case .cycleTheme:
+            next.display.theme = state.display.theme.next
+            next.notice = "theme: \(next.display.theme.rawValue)" + (state.display.color ? "" : " (shows with colour only)")
         case .redraw:
             // The terminal runner repaints on Ctrl+L; nothing changes here.
             break

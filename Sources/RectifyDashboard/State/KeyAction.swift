@@ -30,6 +30,8 @@ public enum KeyAction: Hashable, Sendable {
     case startGPUJump
     /// Save the screen (text and SVG) and the step's figures (JSON) to the snapshot folder.
     case saveSnapshot
+    /// Switch to the next colour theme (dark, light) for the rest of the session.
+    case cycleTheme
     case redraw
     case toggleHelp
     /// Esc: close the help, then the sweep, then zoom or compare; otherwise nothing.

@@ -61,6 +61,8 @@ public enum KeyBindings {
         // Screen
         KeyBinding([C(.character("x"), .saveSnapshot)], label: "x", hint: "snapshot", priority: 16,
                    help: "save screen (.txt .svg), figures (.json)", group: .screen),
+        KeyBinding([C(.character("L"), .cycleTheme)], label: "L",
+                   help: "colour theme: dark, light (also --theme)", group: .screen),
         KeyBinding([C(.control("l"), .redraw)], label: "Ctrl+L", help: "redraw the screen", group: .screen, context: .always),
         KeyBinding([C(.down, .scrollHelp(1)), C(.up, .scrollHelp(-1))], label: "↓ ↑", ascii: "Down Up",
                    help: "scroll this help", group: .screen, context: .help),

@@ -1,44 +1,54 @@
 import TerminalCanvas
 
-/// The styles widgets draw with; colours only when the display tier has them.
+/// The styles widgets draw with, one named role each.
+///
+/// A look is a static value that sets every role: `dark` and `light` for colour tiers (see
+/// `Palette+Themes.swift`) and `monochrome` for tiers without colour, whatever the theme. To add a
+/// role, add a property here and its style to each of the three values (the compiler lists any
+/// value that misses it).
 struct Palette {
-    let color: Bool
+    let plain: CellStyle
+    let label: CellStyle
+    let value: CellStyle
+    let title: CellStyle
+    let selectedTitle: CellStyle
+    let key: CellStyle
+    let notice: CellStyle
+    let error: CellStyle
+    let running: CellStyle
+    let paused: CellStyle
+    let pending: CellStyle
 
-    init(_ options: DisplayOptions) { color = options.color }
+    let kept: CellStyle
+    let filled: CellStyle
+    let irWork: CellStyle
+    let overflow: CellStyle
+    let capacityMarker: CellStyle
+    let overflowNumber: CellStyle
+    let paddingNumber: CellStyle
 
-    private func tint(_ c: CellColor, bold: Bool = false, dim: Bool = false) -> CellStyle {
-        CellStyle(foreground: color ? c : .standard, bold: bold, dim: dim)
-    }
-
-    var plain: CellStyle { .plain }
-    var label: CellStyle { CellStyle(dim: true) }
-    var value: CellStyle { CellStyle(bold: true) }
-    var title: CellStyle { tint(.cyan, bold: true) }
-    var selectedTitle: CellStyle { CellStyle(foreground: color ? .black : .standard, background: color ? .cyan : .standard,
-                                             bold: true, reverse: !color) }
-    var key: CellStyle { tint(.cyan, bold: true) }
-    var notice: CellStyle { tint(.yellow, bold: true) }
-    var error: CellStyle { tint(.red, bold: true) }
-    var running: CellStyle { tint(.green, bold: true) }
-    var paused: CellStyle { tint(.yellow, bold: true) }
-    var pending: CellStyle { tint(.yellow) }
-
-    var kept: CellStyle { tint(.green) }
-    var filled: CellStyle { tint(.cyan) }
-    var irWork: CellStyle { tint(.yellow) }
-    var overflow: CellStyle { tint(.red) }
-    var capacityMarker: CellStyle { CellStyle(bold: true) }
-    var overflowNumber: CellStyle { tint(.red, bold: true) }
-    var paddingNumber: CellStyle { tint(.blue) }
-
-    var compactOverflow: CellStyle { tint(.red, bold: true) }
-    var compactFull: CellStyle { tint(.green) }
-    var compactBusy: CellStyle { tint(.yellow) }
-    var compactLight: CellStyle { tint(.blue) }
-    var compactIdle: CellStyle { CellStyle(dim: true) }
+    let compactOverflow: CellStyle
+    let compactFull: CellStyle
+    let compactBusy: CellStyle
+    let compactLight: CellStyle
+    let compactIdle: CellStyle
 
     /// The selected mode's series and the vanilla baseline in sparklines.
-    var seriesCurrent: CellStyle { tint(.magenta) }
-    var seriesBaseline: CellStyle { tint(.white, dim: !color) }
-    var border: CellStyle { tint(.cyan) }
+    let seriesCurrent: CellStyle
+    let seriesBaseline: CellStyle
+    let border: CellStyle
+}
+
+extension Palette {
+    /// The theme's palette on a colour tier, the monochrome one otherwise.
+    init(_ options: DisplayOptions) {
+        guard options.color else {
+            self = .monochrome
+            return
+        }
+        switch options.theme {
+        case .dark: self = .dark
+        case .light: self = .light
+        }
+    }
 }
