@@ -31,6 +31,14 @@ public enum KeyAction: Hashable, Sendable {
     /// Save the screen (text and SVG) and the step's figures (JSON) to the snapshot folder.
     case saveSnapshot
     case redraw
+    /// Presenter mode on or off (`P`).
+    case togglePresenter
+    /// Start the guided tour, or go on to its next step (`t`).
+    case advanceTour
+    /// Vanilla's bars beside the mode shown's (`b`).
+    case toggleBeforeAfter
+    /// Show or hide the headline strip (`h`).
+    case toggleHeadline
     case toggleHelp
     /// Esc: close the help, then the sweep, then zoom or compare; otherwise nothing.
     case back

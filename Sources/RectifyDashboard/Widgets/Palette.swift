@@ -41,4 +41,13 @@ struct Palette {
     var seriesCurrent: CellStyle { tint(.magenta) }
     var seriesBaseline: CellStyle { tint(.white, dim: !color) }
     var border: CellStyle { tint(.cyan) }
+
+    /// Overflow IR recovered, apart from the overflow still lost (red).
+    var recovered: CellStyle { tint(.magenta) }
+    /// The headline strip: its figures, the shown mode's better or worse than vanilla, and the
+    /// tour's caption.
+    var headline: CellStyle { CellStyle(bold: true) }
+    var better: CellStyle { tint(.green, bold: true) }
+    var worse: CellStyle { tint(.red, bold: true) }
+    var caption: CellStyle { tint(.yellow, bold: true) }
 }
