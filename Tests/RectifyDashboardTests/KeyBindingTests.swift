@@ -57,14 +57,25 @@ import TerminalCanvas
         #expect(legend == LegendItem.allCases)
     }
 
-    /// The rows of the rendered overlay's key pane (left of any legend pane), headings left out.
+    /// The key rows of the rendered overlay, headings left out: the left pane, then (when the
+    /// overlay has two panes) the right pane down to its legend.
     static func renderedBindingRows(_ grid: CellGrid) -> [String] {
-        let headings = Set(KeyBinding.Group.allCases.map(\.rawValue))
         let box = HelpOverlay.frame(in: Rect(x: 0, y: 0, width: grid.width, height: grid.height))
         let inner = box.insetBy(dx: 2, dy: 1)
-        let width = min(inner.width, HelpOverlay.columnWidth)
+        let panes = HelpOverlay.columns(for: Rect(x: 0, y: 0, width: grid.width, height: grid.height)).count
+        var rows = renderedBindingRows(grid, x: inner.x, in: inner)
+        if panes > 1 {
+            let right = inner.columns(2, gap: 3)[1]
+            rows += renderedBindingRows(grid, x: right.x, in: right).prefix { $0 != "Legend = " }
+        }
+        return rows
+    }
+
+    static func renderedBindingRows(_ grid: CellGrid, x: Int, in inner: Rect) -> [String] {
+        let headings = Set(KeyBinding.Group.allCases.map(\.rawValue))
+        let width = min(inner.maxX - x, HelpOverlay.columnWidth)
         return (inner.y..<inner.maxY).compactMap { y -> String? in
-            let pane = Substring(String((inner.x..<(inner.x + width)).map { grid[$0, y].character }))
+            let pane = Substring(String((x..<(x + width)).map { grid[$0, y].character }))
             let keys = pane.prefix(HelpOverlay.keyColumn).trimmingCharacters()
             let text = pane.dropFirst(HelpOverlay.keyColumn).trimmingCharacters()
             let whole = pane.trimmingCharacters()

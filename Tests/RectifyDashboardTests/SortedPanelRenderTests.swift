@@ -69,12 +69,12 @@ import RectifyEngine
         let lines = Fixtures.trimmed(Fixtures.render(state, snapshot, width: 60, height: 16))
         #expect(Array(lines[2...9]) == [
             "[GPU 0] by ovf                              load   ovf   pad",
-            "e0 ##########=========|+++++++++++++++++!>     4     1",
+            "e0 ##########=========|+++++++++++++++++x>     4     1",
             "e1 ##########=========|                        2",
             "ovf 1  pad 0  IR 2  FR 2  load 6",
             "GPU 1 by ovf                                load   ovf   pad",
-            "e3 ##########=========|+++++++++++++++++!>     4     2",
-            "e2 ##########=========|!!!!!!!!!!              2     1",
+            "e3 ##########=========|+++++++++++++++++x>     4     2",
+            "e2 ##########=========|xxxxxxxxxx              2     1",
             "ovf 3  pad 0  IR 2  FR 2  load 6",
         ])
     }

@@ -403,11 +403,11 @@ struct DashboardTmuxTests {
         // The mode keys move the selection inside the compare view.
         try await tmux.type("1")
         try await wait(tmux, "vanilla selected") {
-            $0.words.contains(["[vanilla]", "ir", "fr", "ir+fr"]) && $0.header["mode"] == "vanilla"
+            $0.words.contains(["[vanilla]", "ir", "fr", "ir+fr"]) && $0.lines[0].contains("  vanilla  ")
         }
         try await tmux.sendKeys("Escape")
         try await wait(tmux, "the main view again, still on vanilla") {
-            $0.text.contains("[GPU 0]") && !$0.text.contains("[vanilla]") && $0.header["mode"] == "vanilla"
+            $0.text.contains("[GPU 0]") && !$0.text.contains("[vanilla]") && $0.lines[0].contains("  vanilla  ")
         }
         // c toggles.
         try await tmux.type("c")
@@ -428,6 +428,28 @@ struct DashboardTmuxTests {
         try await wait(tmux, "the main view with GPU 1 selected") {
             $0.text.contains("[GPU 1]") && $0.text.contains("GPU 0 ") && !$0.text.contains("[GPU 0]")
         }
+    }
+
+    @Test("--present shows the headline strip at a calm pace; t starts the tour and advances its caption")
+    func presenterAndTour() async throws {
+        let tmux = try await start(["dash", "--preset", "bursty-hot-expert", "--present"], width: 100, height: 30) {
+            $0.hasHeader && $0.text.contains("[GPU 0]") && $0.lines.count > 2 && $0.lines[2].hasPrefix("lost")
+                && $0.lines[2].contains("vanilla ")
+        }
+        defer { tmux.kill() }
+        #expect(try await screen(tmux).limit == "3/s")
+        #expect(!(try await screen(tmux).text.contains("totals")), "the headline replaces the totals table")
+        try await tmux.type("t")
+        try await wait(tmux, "the tour's first caption, mode vanilla") {
+            $0.text.contains("1/4 vanilla: tokens beyond an expert's capacity are dropped") && $0.lines[0].contains("  vanilla  ")
+        }
+        try await tmux.type("t")
+        try await wait(tmux, "the tour's IR caption with lost before and after, mode ir") {
+            $0.text.contains("2/4 IR: dropped tokens go to the best expert on their own GPU — lost ")
+                && $0.text.contains("% → ") && $0.lines[0].contains("  ir  ")
+        }
+        try await tmux.sendKeys("Escape")
+        try await wait(tmux, "the caption gone") { !$0.text.contains("2/4 IR:") && $0.hasHeader }
     }
 
     // MARK: - Resizing

@@ -16,6 +16,7 @@ enum DashCommand {
         static let snapshotDir = OptionKey<String>.text("snapshot-dir", "DIR", "Folder the x key saves snapshots to (.txt, .svg, .json; default: the current folder).")
         static let record = OptionKey<String>.text("record", "FILE", "Record the session as an asciinema v2 cast (replay with 'asciinema play FILE').")
         static let theme = OptionKey<ThemeName>.choice("theme", "NAME", "Colour theme: dark (default) or light, for a light terminal background; L switches.")
+        static let present = FlagKey("present", "Presenter mode: headline strip, big bars, 3 steps/s unless --steps-per-second (P toggles, t tours).")
         static let noMouse = FlagKey("no-mouse", "Leave the mouse to the terminal (its own text selection) instead of clicks and wheel.")
     }
 
@@ -24,7 +25,8 @@ enum DashCommand {
         summary: "Live terminal dashboard: per-GPU expert load, overflow and padding, rectification tuned by keyboard.",
         usage: "rectify [dash] [--preset NAME|FILE] [--trace FILE.npy|DIR | --follow DIR] [--fps N] [--steps-per-second N] [options]",
         options: ScenarioOptions.declarations + [Keys.mode, Keys.fps, Keys.stepsPerSecond, Keys.paused, Keys.noColor,
-                                                 Keys.ascii, Keys.theme, Keys.threads, Keys.snapshotDir, Keys.record, Keys.noMouse],
+                                                 Keys.ascii, Keys.theme, Keys.threads, Keys.snapshotDir, Keys.record, Keys.noMouse,
+                                                 Keys.present],
         notes: """
         Press ? in the dashboard for every key and the colour/glyph legend; q quits. With --trace the
         trace loops unless --no-loop is given. With --follow DIR the dashboard waits for the capture's first
@@ -101,6 +103,7 @@ enum DashCommand {
         var dashboard = DashboardOptions(display: display, framesPerSecond: fps, stepsPerSecond: throttle,
                                          presets: loadablePresets(), startPaused: settings.paused, engineThreads: threads)
         dashboard.openedSource = openedSource
+        dashboard.presenting = try args[Keys.present]
         dashboard.memoryBudget = try MemoryCheck.budget(args)
         // Capture: the snapshot folder is checked when x is pressed (the status line says what is
         // wrong); the recording is created now, so a bad path fails before the terminal is taken.

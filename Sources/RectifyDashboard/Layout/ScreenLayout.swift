@@ -13,6 +13,9 @@ public enum ScreenLayout {
     /// The main and zoom screens: header, body (GPU panels or the zoomed GPU), totals, sparklines, footer.
     public struct Main: Equatable, Sendable {
         public var header: Rect
+        /// The headline strip and the tour's caption, under the header (empty when not shown).
+        public var headline = Rect(x: 0, y: 0, width: 0, height: 0)
+        public var caption = Rect(x: 0, y: 0, width: 0, height: 0)
         public var body: Rect
         public var totals: Rect
         public var sparklines: Rect
@@ -20,7 +23,7 @@ public enum ScreenLayout {
         /// Rows each sparkline series takes.
         public var seriesHeight: Int
 
-        public var regions: [Rect] { [header, body, totals, sparklines, footer] }
+        public var regions: [Rect] { [header, headline, caption, body, totals, sparklines, footer].filter { !$0.isEmpty } }
     }
 
     public static let headerHeight = 2
@@ -39,6 +42,28 @@ public enum ScreenLayout {
         let (body, totals) = aboveSparklines.splitBottom(totalsRows)
         return Main(header: header, body: body, totals: totals, sparklines: sparklines, footer: footer,
                     seriesHeight: seriesHeight)
+    }
+
+    /// Below this height the headline strip is one plain row instead of big figures.
+    public static let bigHeadlineMinimumHeight = 24
+
+    /// The main screen with the stage additions: the headline strip, the tour's caption, and in
+    /// presenter mode no sparklines (and no totals table when the headline shows), so the bars get
+    /// the rows.
+    public static func main(width: Int, height: Int, headline: Bool, caption: Bool, presenting: Bool) -> Main {
+        let base = main(width: width, height: height)
+        guard headline || caption || presenting else { return base }
+        let (header, afterHeader) = Rect(x: 0, y: 0, width: width, height: height).splitTop(headerHeight)
+        let (aboveFooter, footer) = afterHeader.splitBottom(1)
+        let (aboveSparklines, sparklines) = aboveFooter.splitBottom(presenting ? 0 : 2 * base.seriesHeight)
+        let (aboveTotals, totals) = aboveSparklines.splitBottom(presenting && headline ? 0 : base.totals.height)
+        var rest = aboveTotals
+        var strip = Rect(x: 0, y: rest.y, width: width, height: 0)
+        if headline { (strip, rest) = rest.splitTop(height >= bigHeadlineMinimumHeight ? Headline.bigHeight : Headline.plainHeight) }
+        var captionRow = Rect(x: 0, y: rest.y, width: width, height: 0)
+        if caption { (captionRow, rest) = rest.splitTop(1) }
+        return Main(header: header, headline: strip, caption: captionRow, body: rest, totals: totals,
+                    sparklines: sparklines, footer: footer, seriesHeight: base.seriesHeight)
     }
 
     /// The compare screen: header, one block per mode (four across, or two by two), the table of

@@ -180,7 +180,10 @@ final class EngineCore {
                                         keepTokenRouting: detailsDue && batch.hidden != nil)
         for mode in RectifyMode.allCases {
             guard let figures = analysis.figures(mode) else { continue }
-            modes[mode].record(figures, gpus: config.gpus)
+            // The headline's step time: the cost model on this step's work (cheap: G x E sums).
+            let seconds = StepWork(analysis: analysis, mode: mode, dispatch: preset.cost.dispatch)
+                .map { CostModel.estimate($0, settings: preset.cost).stepSeconds }
+            modes[mode].record(figures, gpus: config.gpus, stepSeconds: seconds)
         }
         if !rerouting { step += 1 }
         batchStep = batch.step

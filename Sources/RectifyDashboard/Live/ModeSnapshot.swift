@@ -17,6 +17,10 @@ public struct ModeSnapshot: Sendable {
     public private(set) var lostHistory: SeriesHistory
     /// Per step: `residualPadding / slots`.
     public private(set) var paddingHistory: SeriesHistory
+    /// The cost model's mean estimated step time over the current segment; `nil` before an estimate.
+    public var estimatedStepSeconds: Double? { stepEstimates > 0 ? stepSecondsSum / Double(stepEstimates) : nil }
+    private var stepSecondsSum = 0.0
+    private var stepEstimates = 0
 
     public init(mode: RectifyMode, historyLength: Int) {
         self.mode = mode
@@ -26,9 +30,13 @@ public struct ModeSnapshot: Sendable {
     }
 
     /// Adds one routed step.
-    public mutating func record(_ figures: StepFigures, gpus gpuCount: Int) {
+    public mutating func record(_ figures: StepFigures, gpus gpuCount: Int, stepSeconds: Double? = nil) {
         latest = figures
         totals.add(figures)
+        if let stepSeconds, stepSeconds.isFinite {
+            stepSecondsSum += stepSeconds
+            stepEstimates += 1
+        }
         lostHistory.append(figures.requested > 0 ? Float(figures.unrecovered) / Float(figures.requested) : 0)
         paddingHistory.append(figures.slots > 0 ? Float(figures.residualPadding) / Float(figures.slots) : 0)
         let experts = figures.expertKept.count
@@ -57,6 +65,7 @@ public struct ModeSnapshot: Sendable {
     /// Starts the totals of a new segment; the histories go on, marked where it begins.
     public mutating func startSegment() {
         totals = SchemeTotals(mode: mode)
+        clearEstimates()
         lostHistory.markSegmentStart()
         paddingHistory.markSegmentStart()
     }
@@ -64,6 +73,7 @@ public struct ModeSnapshot: Sendable {
     /// Clears totals and histories; the latest step stays on screen.
     public mutating func resetStatistics() {
         totals = SchemeTotals(mode: mode)
+        clearEstimates()
         lostHistory.removeAll()
         paddingHistory.removeAll()
     }
@@ -74,5 +84,10 @@ public struct ModeSnapshot: Sendable {
         latest = nil
         gpus = []
         peakBeyondCapacity = 0
+    }
+
+    private mutating func clearEstimates() {
+        stepSecondsSum = 0
+        stepEstimates = 0
     }
 }

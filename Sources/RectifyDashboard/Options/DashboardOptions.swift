@@ -23,6 +23,12 @@ public struct DashboardOptions: Sendable {
     public var memoryBudget: MemoryBudget = .standard
     /// Where `x` saves snapshots (`--snapshot-dir`, default the current folder).
     public var snapshots = SnapshotSaver()
+    /// Start in presenter mode (`--present`): headline strip, bars over the whole screen, and
+    /// `Presenter.calmThrottle` steps per second unless `stepsPerSecond` says otherwise.
+    public var presenting = false
+
+    /// The throttle the engine starts with.
+    public var startThrottle: Int? { stepsPerSecond ?? (presenting ? Presenter.calmThrottle : nil) }
 
     public init(display: DisplayOptions = .full, framesPerSecond: Int = 10, stepsPerSecond: Int? = nil,
                 presets: [Preset] = [], startPaused: Bool = false,

@@ -26,7 +26,7 @@ public final class DashboardProgram: TerminalProgram {
 
     /// Starts the engine thread for `preset` at once.
     public convenience init(preset: Preset, options: DashboardOptions = DashboardOptions()) {
-        let engine = LiveEngine(preset: preset, paused: options.startPaused, throttle: options.stepsPerSecond,
+        let engine = LiveEngine(preset: preset, paused: options.startPaused, throttle: options.startThrottle,
                                 threads: options.engineThreads, historyLength: options.historyLength,
                                 openedSource: options.openedSource, memoryBudget: options.memoryBudget)
         self.init(preset: preset, options: options, engine: engine)
@@ -36,7 +36,12 @@ public final class DashboardProgram: TerminalProgram {
     /// Uses an engine the caller drives (tests pump it by hand instead of starting its thread).
     public init(preset: Preset, options: DashboardOptions, engine: LiveEngine) {
         state = DashboardState(preset: preset, presets: options.presets, display: options.display,
-                               paused: options.startPaused, throttle: options.stepsPerSecond)
+                               paused: options.startPaused, throttle: options.startThrottle)
+        if options.presenting {
+            state.presenting = true
+            state.headlineVisible = true
+            state.presenterThrottle = options.stepsPerSecond == nil
+        }
         self.engine = engine
         // Starting paused shows the first batch, then waits: an empty screen would tell nothing.
         if options.startPaused { engine.send(.singleStep) }

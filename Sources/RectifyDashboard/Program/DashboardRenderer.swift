@@ -16,12 +16,29 @@ public enum DashboardRenderer {
         }
         switch state.view {
         case .main, .zoom:
-            let layout = ScreenLayout.main(width: grid.width, height: grid.height)
+            let layout = ScreenLayout.main(width: grid.width, height: grid.height, headline: state.headlineVisible,
+                                           caption: state.tour != nil, presenting: state.presenting)
             Header.draw(state: state, snapshot: snapshot, in: layout.header, into: &grid, theme: theme)
-            drawBody(state: state, snapshot: snapshot, in: layout.body, into: &grid, theme: theme)
-            TotalsTable.draw(snapshot: snapshot, mode: state.mode, in: layout.totals, into: &grid, theme: theme)
-            SparklinePanel.draw(snapshot: snapshot, mode: state.mode, seriesHeight: layout.seriesHeight,
-                                in: layout.sparklines, into: &grid, theme: theme)
+            if !layout.headline.isEmpty {
+                let quality = state.presets.first { $0.name == snapshot.presetName }?.quality
+                Headline.draw(snapshot: snapshot, mode: state.mode, quality: quality, in: layout.headline, into: &grid,
+                              theme: theme)
+            }
+            if let step = state.tour, !layout.caption.isEmpty {
+                TourCaption.draw(step: step, snapshot: snapshot, in: layout.caption, into: &grid, theme: theme)
+            }
+            if state.beforeAfter, state.view == .main {
+                BeforeAfter.draw(state: state, snapshot: snapshot, in: layout.body, into: &grid, theme: theme)
+            } else {
+                drawBody(state: state, snapshot: snapshot, in: layout.body, into: &grid, theme: theme)
+            }
+            if !layout.totals.isEmpty {
+                TotalsTable.draw(snapshot: snapshot, mode: state.mode, in: layout.totals, into: &grid, theme: theme)
+            }
+            if !layout.sparklines.isEmpty {
+                SparklinePanel.draw(snapshot: snapshot, mode: state.mode, seriesHeight: layout.seriesHeight,
+                                    in: layout.sparklines, into: &grid, theme: theme)
+            }
             Footer.draw(state: state, in: layout.footer, into: &grid, theme: theme)
         case .compare:
             let layout = ScreenLayout.compare(width: grid.width, height: grid.height)
@@ -41,19 +58,27 @@ public enum DashboardRenderer {
     /// The GPU panels (bars or compact) or the zoomed GPU, for the mode shown.
     static func drawBody(state: DashboardState, snapshot: EngineSnapshot, in body: Rect, into grid: inout CellGrid,
                          theme: Theme) {
+        let config = snapshot.config
+        let data = ExpertData(snapshot[state.mode], config: config)
+        let selected = min(max(0, state.selectedGPU), max(0, config.gpus - 1))
+        if state.view == .zoom, data.hasData {
+            ZoomView.draw(gpu: selected, data: data, sort: state.expertSort, scroll: state.zoomScroll, in: body,
+                          into: &grid, theme: theme)
+            return
+        }
+        drawPanels(data: data, state: state, snapshot: snapshot, in: body, into: &grid, theme: theme)
+    }
+
+    /// Every GPU's panel (bars or compact) for one mode's data; a waiting message before the first batch.
+    static func drawPanels(data: ExpertData, state: DashboardState, snapshot: EngineSnapshot, in body: Rect,
+                           into grid: inout CellGrid, theme: Theme) {
         let palette = theme.palette
         grid.clear(body)
         let config = snapshot.config
-        let data = ExpertData(snapshot[state.mode], config: config)
         let selected = min(max(0, state.selectedGPU), max(0, config.gpus - 1))
         guard data.hasData else {
             let text = snapshot.message ?? "waiting for the first batch"
             grid.putCentered(text, in: body, row: body.height / 2, style: snapshot.message == nil ? palette.label : palette.error)
-            return
-        }
-        if state.view == .zoom {
-            ZoomView.draw(gpu: selected, data: data, sort: state.expertSort, scroll: state.zoomScroll, in: body,
-                          into: &grid, theme: theme)
             return
         }
         switch PanelArrangement.arrange(in: body, gpus: config.gpus, experts: config.experts, selectedGPU: selected) {
@@ -62,9 +87,14 @@ public enum DashboardRenderer {
                 GPUPanel.draw(gpu: gpu, data: data, selected: gpu == selected, sort: state.expertSort, in: rect, into: &grid,
                               theme: theme)
             }
-        case .compact(let arrangement):
-            CompactGrid.draw(arrangement, data: data, selectedGPU: selected, in: body, into: &grid,
-                             theme: theme)
+        case .compact:
+            // The compact grid keeps its last row for the legend of its cells when the body has room.
+            let withLegend = body.height >= CompactGrid.legendMinimumBodyHeight
+            let (cells, legend) = body.splitBottom(withLegend ? 1 : 0)
+            let arrangement = CompactArrangement.arrange(in: cells, gpus: config.gpus, experts: config.experts,
+                                                         selectedGPU: selected)
+            CompactGrid.draw(arrangement, data: data, selectedGPU: selected, in: cells, into: &grid, theme: theme)
+            if withLegend { CompactGrid.drawLegend(in: legend, into: &grid, theme: theme) }
         }
     }
 }

@@ -38,6 +38,16 @@ public struct DashboardState: Equatable, Sendable {
     /// The engine's rejection count already taken into account.
     public var seenFailureSerial = 0
     public var quitRequested = false
+    /// Presenter mode (`P`, `--present`): calm pace, the headline strip, the whole screen for bars.
+    public var presenting = false
+    /// Presenter mode set the calm throttle itself (the user had none); leaving it restores unlimited.
+    public var presenterThrottle = false
+    /// The headline strip (the mode shown against vanilla in large figures) is showing (`h`).
+    public var headlineVisible = false
+    /// The before/after view (`b`): vanilla's bars beside the mode shown's, same GPUs and batch.
+    public var beforeAfter = false
+    /// The guided tour's step (an index into `Tour.modes`); `nil` while no tour runs.
+    public var tour: Int?
 
     public init(preset: Preset, presets: [Preset] = [], display: DisplayOptions = .full,
                 paused: Bool = false, throttle: Int? = nil) {

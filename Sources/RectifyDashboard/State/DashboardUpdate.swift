@@ -25,8 +25,10 @@ extension DashboardState {
         switch action {
         case .selectMode(let mode):
             next.mode = mode
+            next.tour = nil
         case .cycleMode:
             next.mode = SettingSteps.nextMode(after: state.mode)
+            next.tour = nil
         case .capacityFactor(let delta):
             let factor = SettingSteps.capacityFactor(state.config.capacityFactor, by: delta)
             let wanted = state.config.capacityFactor.tenThousandths + delta
@@ -112,6 +114,15 @@ extension DashboardState {
         case .redraw:
             // The terminal runner repaints on Ctrl+L; nothing changes here.
             break
+        case .togglePresenter:
+            commands += Presenter.toggle(&next)
+        case .advanceTour:
+            Tour.advance(&next)
+        case .toggleBeforeAfter:
+            next.beforeAfter.toggle()
+            if next.beforeAfter { next.view = .main }
+        case .toggleHeadline:
+            next.headlineVisible.toggle()
         case .toggleHelp:
             next.helpVisible.toggle()
             next.helpScroll = 0
@@ -122,6 +133,10 @@ extension DashboardState {
             } else if state.sweepVisible {
                 next.sweepVisible = false
                 commands.append(.cancelSweep)
+            } else if state.tour != nil {
+                next.tour = nil
+            } else if state.beforeAfter {
+                next.beforeAfter = false
             } else if state.view != .main {
                 next.view = .main
             }

@@ -33,6 +33,14 @@ public enum KeyAction: Hashable, Sendable {
     /// Switch to the next colour theme (dark, light) for the rest of the session.
     case cycleTheme
     case redraw
+    /// Presenter mode on or off (`P`).
+    case togglePresenter
+    /// Start the guided tour, or go on to its next step (`t`).
+    case advanceTour
+    /// Vanilla's bars beside the mode shown's (`b`).
+    case toggleBeforeAfter
+    /// Show or hide the headline strip (`h`).
+    case toggleHeadline
     case toggleHelp
     /// Esc: close the help, then the sweep, then zoom or compare; otherwise nothing.
     case back

@@ -39,6 +39,7 @@ public struct KeyBinding: Hashable, Sendable {
         case routing = "Routing (applies at the next batch)"
         case engine = "Engine"
         case gpu = "GPU selection and zoom"
+        case stage = "On stage"
         case screen = "Screen"
     }
 

@@ -58,6 +58,15 @@ public enum KeyBindings {
         KeyBinding([C(.character("o"), .cycleExpertSort)], label: "o", hint: "sort", priority: 14,
                    help: "sort experts: index, load, ovf, padding", group: .gpu),
         KeyBinding([], label: "mouse", help: "click selects a GPU, again zooms; wheel", group: .gpu),
+        // On stage
+        KeyBinding([C(.character("h"), .toggleHeadline)], label: "h",
+                   help: "headline: mode vs vanilla, large figures", group: .stage),
+        KeyBinding([C(.character("b"), .toggleBeforeAfter)], label: "b",
+                   help: "before/after: vanilla beside the mode", group: .stage),
+        KeyBinding([C(.character("P"), .togglePresenter)], label: "P",
+                   help: "presenter: 3 steps/s, headline, big bars", group: .stage),
+        KeyBinding([C(.character("t"), .advanceTour)], label: "t",
+                   help: "tour: vanilla, IR, FR, IR+FR (Esc ends)", group: .stage),
         // Screen
         KeyBinding([C(.character("x"), .saveSnapshot)], label: "x", hint: "snapshot", priority: 16,
                    help: "save screen (.txt .svg), figures (.json)", group: .screen),

@@ -14,6 +14,17 @@ struct BarRow {
         var overflow: Int
         /// Tokens the expert's buffer holds: `G * C`.
         var capacity: Int
+        /// Of `overflow`, the drops IR recovered (drawn apart from the drops still lost).
+        var recovered = 0
+
+        init(kept: Int, filled: Int, irWork: Int, overflow: Int, capacity: Int, recovered: Int = 0) {
+            self.kept = kept
+            self.filled = filled
+            self.irWork = irWork
+            self.overflow = overflow
+            self.capacity = capacity
+            self.recovered = recovered
+        }
 
         var load: Int { kept + filled + irWork }
         var padding: Int { max(0, capacity - kept - filled) }
@@ -131,8 +142,19 @@ struct BarRow {
         paintSegments(Cell(glyphs.irWork, style: palette.irWork), until: irEnd,
                       then: Cell(glyphs.overflow, style: palette.overflow), until: overflowEnd,
                       width: outside, from: inside + 1)
+        // The recovered part of the overflow first, in its own colour and glyph; a part still lost
+        // keeps at least one red cell.
+        let overflowCells = min(overflowEnd, outside) - irEnd
+        if values.recovered > 0, values.overflow > 0, overflowCells > 0 {
+            var recoveredCells = cells(values.recovered, of: values.overflow, width: overflowCells)
+            if values.recovered < values.overflow { recoveredCells = min(recoveredCells, overflowCells - 1) }
+            for column in 0..<max(0, recoveredCells) {
+                grid.set(Cell(glyphs.recovered, style: palette.recovered), in: rect, column: inside + 1 + irEnd + column, row: 0)
+            }
+        }
         if clipped, outside > 0 {
-            let style = values.overflow > 0 ? palette.overflow : palette.irWork
+            let style = values.overflow == 0 ? palette.irWork
+                : values.recovered >= values.overflow ? palette.recovered : palette.overflow
             grid.set(Cell(glyphs.clipped, style: style), in: rect, column: inside + outside, row: 0)
         }
     }

@@ -4,13 +4,13 @@ import TerminalCanvas
 /// its buffer is (overflow marked), and a summary of the GPU's totals.
 enum CompactGrid {
     enum CellClass: Equatable {
-        case overflow, full, busy, light, idle
+        case overflow, recovered, full, busy, light, idle
     }
 
     /// How an expert reads in the compact view: overflow when its demand as a whole exceeds its
     /// buffer (a few drops from one uneven source GPU alone do not mark it), else how full it is.
     static func classify(_ v: BarRow.Values) -> CellClass {
-        if v.overflow > 0, v.kept + v.overflow > v.capacity { return .overflow }
+        if v.overflow > 0, v.kept + v.overflow > v.capacity { return v.recovered >= v.overflow ? .recovered : .overflow }
         let used = v.kept + v.filled
         if used == 0 { return v.irWork > 0 ? .light : .idle }
         if used >= v.capacity { return .full }
@@ -21,6 +21,7 @@ enum CompactGrid {
         let (glyphs, palette) = (theme.glyphs, theme.palette)
         switch classify(v) {
         case .overflow: return Cell(glyphs.compactOverflow, style: palette.compactOverflow)
+        case .recovered: return Cell(glyphs.compactRecovered, style: palette.recovered)
         case .idle: return Cell(glyphs.compactIdle, style: palette.compactIdle)
         case .full: return Cell(glyphs.compactLevels[glyphs.compactLevels.count - 1], style: palette.compactFull)
         case .busy, .light:
@@ -70,5 +71,22 @@ enum CompactGrid {
             ("FR", totals.filled, palette.value),
             ("ld", totals.load, palette.value),
         ], in: rect, into: &grid, palette: palette)
+    }
+
+    /// The body needs this many rows before it gives one to the legend.
+    static let legendMinimumBodyHeight = 6
+
+    /// The compact cells' key on one row: sample cell and word, as many as fit whole.
+    static func drawLegend(in rect: Rect, into grid: inout CellGrid, theme: Theme) {
+        grid.clear(rect)
+        var column = 0
+        for item in LegendItem.compactItems {
+            let sample = HelpOverlay.legendSample(item, theme: theme)
+            let word = item.shortText
+            guard column + sample.count + 1 + word.count <= rect.width else { break }
+            for (index, cell) in sample.enumerated() { grid.set(cell, in: rect, column: column + index, row: 0) }
+            grid.put(word, in: rect, column: column + sample.count + 1, style: theme.palette.label)
+            column += sample.count + 1 + word.count + 2
+        }
     }
 }

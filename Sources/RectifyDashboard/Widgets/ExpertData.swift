@@ -8,13 +8,15 @@ struct ExpertData {
     let experts: Int
     let scale: BarRow.Scale
 
-    init(_ mode: ModeSnapshot, config: RoutingConfig) {
+    /// `peakBeyond` sets the scale beyond capacity (default: this mode's own peak); views that show
+    /// two modes side by side pass the larger peak so both use one scale.
+    init(_ mode: ModeSnapshot, config: RoutingConfig, peakBeyond: Int? = nil) {
         figures = mode.latest
         gpuTotals = mode.gpus
         gpus = max(1, config.gpus)
         experts = config.experts
         let capacity = (mode.latest?.capacity ?? config.capacity) * gpus
-        scale = BarRow.Scale(capacity: capacity, peakBeyond: mode.peakBeyondCapacity)
+        scale = BarRow.Scale(capacity: capacity, peakBeyond: peakBeyond ?? mode.peakBeyondCapacity)
     }
 
     var perGPU: Int { max(1, experts / gpus) }
@@ -25,8 +27,12 @@ struct ExpertData {
         guard let f = figures, e >= 0, e < f.expertKept.count else {
             return BarRow.Values(kept: 0, filled: 0, irWork: 0, overflow: 0, capacity: expertCapacity)
         }
+        let overflow = f.expertDropped[e]
+        // Which of an expert's drops IR recovered is not tracked per expert; its overflow is split
+        // by the step's recovery share, `recovered / dropped`.
+        let recovered = f.dropped > 0 ? (overflow * f.recovered + f.dropped / 2) / f.dropped : 0
         return BarRow.Values(kept: f.expertKept[e], filled: f.expertFilled[e], irWork: f.expertIR[e],
-                             overflow: f.expertDropped[e], capacity: expertCapacity)
+                             overflow: overflow, capacity: expertCapacity, recovered: min(overflow, recovered))
     }
 
     /// The experts `gpu` holds, in the order `sort` lists them.

@@ -51,17 +51,21 @@ enum GPUPanel {
         drawFields(fields, in: rect, into: &grid, palette: palette)
     }
 
-    /// Label-value pairs separated by two spaces, each only if it fits whole.
+    /// Label-value pairs separated by two spaces. A field shows when it would fit even if every
+    /// count so far were as wide as any can be (`Format.count` is at most five characters), so which
+    /// fields show depends on the width only, never on the numbers from frame to frame.
     static func drawFields(_ fields: [(String, Int, CellStyle)], in rect: Rect, into grid: inout CellGrid,
                            palette: Palette) {
         var column = 0
+        var widest = 0
         for (label, value, style) in fields {
+            widest += label.count + 1 + BarRow.numberWidth
+            guard widest <= rect.width else { break }
             let number = Format.count(value)
-            let width = label.count + 1 + number.count
-            guard column + width <= rect.width else { break }
             grid.put(label, in: rect, column: column, style: palette.label)
             grid.put(number, in: rect, column: column + label.count + 1, style: style)
-            column += width + 2
+            column += label.count + 1 + number.count + 2
+            widest += 2
         }
     }
 }

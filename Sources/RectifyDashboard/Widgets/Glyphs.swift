@@ -8,12 +8,18 @@ struct Glyphs {
     let filled: Character
     let irWork: Character
     let overflow: Character
+    /// Overflow IR recovered: own character in monochrome, like every other bar segment.
+    let recovered: Character
+    /// Headline figures drawn three rows tall with block characters (Unicode tiers only).
+    var bigFigures: Bool { unicode }
     let padding: Character
     let capacityMarker: Character
     let clipped: Character
     /// Compact cells by utilisation, from a little to full.
     let compactLevels: [Character]
     let compactOverflow: Character
+    /// Compact cell of an expert whose demand beyond capacity IR recovered in full.
+    let compactRecovered: Character
     let compactIdle: Character
     let running: String
     let paused: String
@@ -33,10 +39,12 @@ struct Glyphs {
             filled = options.color ? solid : "▒"
             irWork = options.color ? solid : "▓"
             overflow = options.color ? solid : "░"
+            recovered = options.color ? solid : "▚"
             capacityMarker = "│"
             clipped = "»"
             compactLevels = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
             compactOverflow = "▲"
+            compactRecovered = "△"
             compactIdle = "·"
             running = "▶ running"
             paused = "‖ paused"
@@ -52,10 +60,12 @@ struct Glyphs {
             filled = options.color ? "#" : "="
             irWork = options.color ? "#" : "+"
             overflow = options.color ? "#" : "!"
+            recovered = options.color ? "#" : "x"
             capacityMarker = "|"
             clipped = ">"
             compactLevels = [".", ":", "-", "=", "+", "*", "#", "#"]
             compactOverflow = "!"
+            compactRecovered = "^"
             compactIdle = "_"
             running = "> running"
             paused = "|| paused"

@@ -10,7 +10,7 @@ enum HelpOverlay {
 
     /// The keys and the legend side by side when the screen is wide enough, else one after the other.
     static func columns(for screen: Rect) -> [[HelpLine]] {
-        screen.width - 2 >= doubleWidth ? [HelpContent.keyLines, HelpContent.legendLines] : [HelpContent.lines]
+        screen.width - 2 >= doubleWidth ? HelpContent.twoPanes : [HelpContent.lines]
     }
 
     static func contentHeight(_ columns: [[HelpLine]]) -> Int { columns.map(\.count).max() ?? 0 }
@@ -45,7 +45,9 @@ enum HelpOverlay {
         grid.put(" Keys and legend ", in: box, column: 2, style: palette.title)
         if first + visible < total || first > 0 {
             let position = " lines \(first + 1)-\(min(total, first + visible)) of \(total) "
-            grid.putRight(position + String(glyphs.boxHorizontal), in: box.row(0), style: palette.label)
+            // Inside the top edge: the corner stays.
+            let edge = Rect(x: box.x + 1, y: box.y, width: max(0, box.width - 2), height: 1)
+            grid.putRight(position + String(glyphs.boxHorizontal), in: edge, style: palette.label)
         }
         grid.put(" Esc or ? closes ", in: box, column: 2, row: box.height - 1, style: palette.label)
         let inner = box.insetBy(dx: 2, dy: 1)
@@ -105,10 +107,12 @@ enum HelpOverlay {
         case .filled: return repeated(glyphs.filled, palette.filled)
         case .irWork: return repeated(glyphs.irWork, palette.irWork)
         case .overflow: return repeated(glyphs.overflow, palette.overflow)
+        case .recovered: return repeated(glyphs.recovered, palette.recovered)
         case .padding: return repeated(glyphs.padding, palette.plain, 2) + [Cell(glyphs.capacityMarker, style: palette.capacityMarker)]
         case .capacityMarker: return [Cell(glyphs.capacityMarker, style: palette.capacityMarker)]
         case .clipped: return [Cell(glyphs.clipped, style: palette.overflow)]
         case .compactOverflow: return [Cell(glyphs.compactOverflow, style: palette.compactOverflow)]
+        case .compactRecovered: return [Cell(glyphs.compactRecovered, style: palette.recovered)]
         case .compactFull: return [Cell(levels[levels.count - 1], style: palette.compactFull)]
         case .compactBusy: return [Cell(levels[levels.count / 2], style: palette.compactBusy),
                                    Cell(levels[levels.count - 2], style: palette.compactBusy)]

@@ -17,7 +17,9 @@ extension Palette {
         capacityMarker: CellStyle(bold: true), overflowNumber: tint(.red, bold: true), paddingNumber: tint(.blue),
         compactOverflow: tint(.red, bold: true), compactFull: tint(.green), compactBusy: tint(.yellow),
         compactLight: tint(.blue), compactIdle: CellStyle(dim: true),
-        seriesCurrent: tint(.magenta), seriesBaseline: tint(.white), border: tint(.cyan))
+        seriesCurrent: tint(.magenta), seriesBaseline: tint(.white), border: tint(.cyan),
+        recovered: tint(.magenta), headline: CellStyle(bold: true), better: tint(.green, bold: true),
+        worse: tint(.red, bold: true), caption: tint(.yellow, bold: true))
 
     /// For a light (white) terminal background, on the terminal's own background and text colour:
     /// yellow, cyan, white and dim (grey) text read poorly on white, so their roles take blue,
@@ -32,7 +34,9 @@ extension Palette {
         capacityMarker: CellStyle(bold: true), overflowNumber: tint(.red, bold: true), paddingNumber: tint(.blue),
         compactOverflow: tint(.red, bold: true), compactFull: tint(.green), compactBusy: tint(.magenta),
         compactLight: tint(.blue), compactIdle: .plain,
-        seriesCurrent: tint(.magenta), seriesBaseline: .plain, border: tint(.blue))
+        seriesCurrent: tint(.magenta), seriesBaseline: .plain, border: tint(.blue),
+        recovered: tint(.magenta, bold: true), headline: CellStyle(bold: true), better: tint(.green, bold: true),
+        worse: tint(.red, bold: true), caption: tint(.magenta, bold: true))
 
     /// Without colour (`--no-color`, `NO_COLOR`, a terminal without colours), under every theme:
     /// glyphs tell bar segments apart, bold, dim and reverse video the rest.
@@ -45,5 +49,7 @@ extension Palette {
         capacityMarker: CellStyle(bold: true), overflowNumber: CellStyle(bold: true), paddingNumber: .plain,
         compactOverflow: CellStyle(bold: true), compactFull: .plain, compactBusy: .plain,
         compactLight: .plain, compactIdle: CellStyle(dim: true),
-        seriesCurrent: .plain, seriesBaseline: CellStyle(dim: true), border: .plain)
+        seriesCurrent: .plain, seriesBaseline: CellStyle(dim: true), border: .plain,
+        recovered: .plain, headline: CellStyle(bold: true), better: CellStyle(bold: true),
+        worse: CellStyle(bold: true), caption: CellStyle(bold: true))
 }

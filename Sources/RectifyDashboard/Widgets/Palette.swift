@@ -37,6 +37,15 @@ struct Palette {
     let seriesCurrent: CellStyle
     let seriesBaseline: CellStyle
     let border: CellStyle
+
+    /// Overflow IR recovered, apart from the overflow still lost.
+    let recovered: CellStyle
+    /// The headline strip: its figures, the shown mode's better or worse than vanilla, and the
+    /// tour's caption.
+    let headline: CellStyle
+    let better: CellStyle
+    let worse: CellStyle
+    let caption: CellStyle
 }
 
 extension Palette {

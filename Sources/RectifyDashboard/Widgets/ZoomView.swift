@@ -14,11 +14,12 @@ enum ZoomView {
         column = grid.put(" of \(data.gpus)  experts \(gpu * data.perGPU)-\(gpu * data.perGPU + data.perGPU - 1)"
                           + (sort == .index ? "" : " by \(sort.label)"),
                           in: arrangement.title, column: column, style: palette.label)
-        column = grid.put("  (\(arrows) other GPU, Esc back)", in: arrangement.title, column: column, style: palette.label)
-        // Number column headings over the last column of bars, if the title leaves room.
+        // Number column headings over the last column of bars come before the key hint.
+        let hint = "  (\(arrows) other GPU, Esc back)"
         if let last = arrangement.columns.last {
             let columns = BarRow.Columns(width: last.width, labelWidth: labelWidth)
             var x = last.x - arrangement.title.x + columns.loadColumn
+            if x > column + hint.count + 1 { column = grid.put(hint, in: arrangement.title, column: column, style: palette.label) }
             if x > column + 1 {
                 let headings = [("load", true), ("ovf", columns.showOverflow), ("pad", columns.showPadding)]
                 for (heading, shown) in headings where shown {
