@@ -42,8 +42,16 @@ import TerminalCanvas
                 let body = ScreenLayout.main(width: w, height: h).body
                 for (gpus, experts) in Self.shapes {
                     for selected in [0, gpus / 2, gpus - 1] {
-                        let context = "\(gpus)x\(experts) at \(w)x\(h), GPU \(selected)"
-                        switch PanelArrangement.arrange(in: body, gpus: gpus, experts: experts, selectedGPU: selected) {
+                      for paged in [false, true] {
+                        let context = "\(gpus)x\(experts) at \(w)x\(h), GPU \(selected)\(paged ? ", paged" : "")"
+                        switch PanelArrangement.arrange(in: body, gpus: gpus, experts: experts, selectedGPU: selected,
+                                                        paged: paged) {
+                        case .page(let first, let panels, let note):
+                            #expect(paged, "\(context)")
+                            Self.expectDisjoint(panels + [note], within: body, context)
+                            #expect((first..<(first + panels.count)).contains(selected), "\(context)")
+                            #expect(first + panels.count <= gpus && panels.count < gpus, "\(context)")
+                            #expect(panels.allSatisfy { $0.width >= PanelArrangement.presenterPanelWidth }, "\(context)")
                         case .bars(let panels):
                             #expect(panels.count == gpus, "\(context)")
                             Self.expectDisjoint(panels, within: body, context)
@@ -57,6 +65,7 @@ import TerminalCanvas
                         let zoom = ZoomArrangement.arrange(in: body, experts: experts / gpus, totalExperts: experts)
                         Self.expectDisjoint([zoom.title, zoom.totals] + zoom.columns, within: body, "zoom \(context)")
                         #expect(zoom.shown == experts / gpus || zoom.columns.count * zoom.barsPerColumn == zoom.shown)
+                      }
                     }
                 }
             }

@@ -110,7 +110,7 @@ import TerminalCanvas
     static func panels(width: Int, height: Int) -> [Rect] {
         let body = ScreenLayout.main(width: width, height: height).body
         switch PanelArrangement.arrange(in: body, gpus: 8, experts: 64, selectedGPU: 0) {
-        case .bars(let rects): return rects
+        case .bars(let rects), .page(_, let rects, _): return rects
         case .compact(let arrangement): return arrangement.entries
         }
     }

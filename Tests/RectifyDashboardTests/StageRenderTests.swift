@@ -89,6 +89,33 @@ import TerminalCanvas
         #expect(grid.lines[layout.body.y].contains("load   ovf   pad"))
     }
 
+    @Test("presenter with more GPUs than fit: a page of full panels with every count, never the compact grid",
+          arguments: [(80, 24), (100, 30)])
+    func presenterPages(size: (Int, Int)) {
+        let (width, height) = size
+        var (state, snapshot) = Fixtures.screen(Fixtures.preset(gpus: 8, experts: 64, topK: 2, tokensPerGPU: 64), steps: 1)
+        let plain = Fixtures.render(state, snapshot, width: width, height: height)
+        #expect(!plain.text.contains("load   ovf   pad"), "without presenter mode the counts do not all show")
+        state = DashboardState.update(state, .character("P")).0
+        state.selectedGPU = 5
+        let grid = Fixtures.render(state, snapshot, width: width, height: height)
+        let layout = ScreenLayout.main(width: width, height: height, headline: true, caption: false, presenting: true)
+        guard case .page(let first, let panels, let note) = PanelArrangement.arrange(
+            in: layout.body, gpus: 8, experts: 64, selectedGPU: 5, paged: true) else {
+            Issue.record("expected a page of panels at \(width)x\(height)")
+            return
+        }
+        #expect((first..<(first + panels.count)).contains(5) && panels.count >= 2)
+        for (index, rect) in panels.enumerated() {
+            let title = grid.lines[rect.y]
+            #expect(title.contains("GPU \(first + index)") && title.contains("load   ovf   pad"), "\(title)")
+        }
+        let palette = Theme(.full).palette
+        let noteText = "GPUs \(first)-\(first + panels.count - 1) of 8"
+        #expect(grid.lines[note.y].hasPrefix(noteText))
+        #expect(grid[note.x, note.y] == Cell("G", style: palette.label))
+    }
+
     @Test("tour captions say what changed, with live figures, in the caption style", arguments: sizes)
     func tourCaptions(size: (Int, Int)) {
         let (width, height) = size

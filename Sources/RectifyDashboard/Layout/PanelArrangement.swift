@@ -5,6 +5,9 @@ public enum PanelArrangement: Equatable, Sendable {
     /// One rectangle per GPU, in GPU order: a title row, one bar per expert, a totals row.
     case bars([Rect])
     case compact(CompactArrangement)
+    /// Presenter mode when not every GPU fits: full bar panels with every number column for a page
+    /// of GPUs around the selected one (`panels[i]` is GPU `first + i`), and a row saying which.
+    case page(first: Int, panels: [Rect], note: Rect)
 
     /// Bars need at least this many columns for the bar itself.
     public static let minimumBarWidth = 8
@@ -19,7 +22,13 @@ public enum PanelArrangement: Equatable, Sendable {
         expertLabelWidth(experts: experts) + 1 + minimumBarWidth + 1 + BarRow.numberWidth
     }
 
-    public static func arrange(in body: Rect, gpus: Int, experts: Int, selectedGPU: Int) -> PanelArrangement {
+    /// A presenter's panel is at least this wide, so load, overflow and padding all show.
+    public static let presenterPanelWidth = 36
+
+    /// `paged` (presenter mode) prefers a page of full panels to the compact grid: a room reads
+    /// bars with their counts, not one cell per expert.
+    public static func arrange(in body: Rect, gpus: Int, experts: Int, selectedGPU: Int,
+                               paged: Bool = false) -> PanelArrangement {
         guard gpus > 0, experts > 0, experts % gpus == 0 else { return .bars([]) }
         let perGPU = experts / gpus
         let panelHeight = perGPU + 2
@@ -27,7 +36,9 @@ public enum PanelArrangement: Equatable, Sendable {
         if maxRows > 0 {
             let columns = (gpus + maxRows - 1) / maxRows
             let widths = body.columns(columns, gap: panelGap)
-            if let narrowest = widths.map(\.width).min(), narrowest >= minimumPanelWidth(experts: experts) {
+            // A presenter wants every count column: narrower panels give way to a page of wide ones.
+            let wanted = paged ? max(presenterPanelWidth, minimumPanelWidth(experts: experts)) : minimumPanelWidth(experts: experts)
+            if let narrowest = widths.map(\.width).min(), narrowest >= wanted {
                 let panels = (0..<gpus).map { gpu -> Rect in
                     let column = widths[gpu % columns]
                     return Rect(x: column.x, y: body.y + (gpu / columns) * panelHeight,
@@ -36,7 +47,27 @@ public enum PanelArrangement: Equatable, Sendable {
                 return .bars(panels)
             }
         }
+        if paged, let page = page(in: body, gpus: gpus, panelHeight: panelHeight, selectedGPU: selectedGPU) {
+            return page
+        }
         return .compact(CompactArrangement.arrange(in: body, gpus: gpus, experts: experts, selectedGPU: selectedGPU))
+    }
+
+    /// As many presenter-wide panels as the body holds above its note row, on the page of `selectedGPU`.
+    private static func page(in body: Rect, gpus: Int, panelHeight: Int, selectedGPU: Int) -> PanelArrangement? {
+        let (area, note) = body.splitBottom(1)
+        let rows = area.height / panelHeight
+        let columns = min(gpus, max(1, (area.width + panelGap) / (presenterPanelWidth + panelGap)))
+        guard rows > 0, area.width >= presenterPanelWidth else { return nil }
+        let perPage = min(gpus, rows * columns)
+        let first = (min(max(0, selectedGPU), gpus - 1) / perPage) * perPage
+        let count = min(perPage, gpus - first)
+        let widths = area.columns(columns, gap: panelGap)
+        let panels = (0..<count).map { i -> Rect in
+            let column = widths[i % columns]
+            return Rect(x: column.x, y: area.y + (i / columns) * panelHeight, width: column.width, height: panelHeight)
+        }
+        return .page(first: first, panels: panels, note: note)
     }
 }
 

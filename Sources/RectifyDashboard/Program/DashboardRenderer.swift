@@ -81,12 +81,22 @@ public enum DashboardRenderer {
             grid.putCentered(text, in: body, row: body.height / 2, style: snapshot.message == nil ? palette.label : palette.error)
             return
         }
-        switch PanelArrangement.arrange(in: body, gpus: config.gpus, experts: config.experts, selectedGPU: selected) {
+        switch PanelArrangement.arrange(in: body, gpus: config.gpus, experts: config.experts, selectedGPU: selected,
+                                        paged: state.presenting) {
         case .bars(let panels):
             for (gpu, rect) in panels.enumerated() {
                 GPUPanel.draw(gpu: gpu, data: data, selected: gpu == selected, sort: state.expertSort, in: rect, into: &grid,
                               theme: theme)
             }
+        case .page(let first, let panels, let note):
+            for (index, rect) in panels.enumerated() {
+                let gpu = first + index
+                GPUPanel.draw(gpu: gpu, data: data, selected: gpu == selected, sort: state.expertSort, in: rect, into: &grid,
+                              theme: theme)
+            }
+            let arrows = theme.glyphs.unicode ? "→ ←" : "-> <-"
+            grid.put("GPUs \(first)-\(first + panels.count - 1) of \(config.gpus)  (\(arrows) Tab: other GPUs)",
+                     in: note, column: 0, style: palette.label)
         case .compact:
             // The compact grid keeps its last row for the legend of its cells when the body has room.
             let withLegend = body.height >= CompactGrid.legendMinimumBodyHeight

@@ -15,7 +15,8 @@ extension DashboardState {
         var next = state
         next.notice = nil
         guard ScreenLayout.fits(width: width, height: height) else { return state }
-        let body = ScreenLayout.main(width: width, height: height).body
+        let body = ScreenLayout.main(width: width, height: height, headline: state.headlineVisible,
+                                     caption: state.tour != nil, presenting: state.presenting).body
         let perGPU = max(1, config.experts / max(1, config.gpus))
         switch event.kind {
         case .wheelUp, .wheelDown:
@@ -43,7 +44,8 @@ extension DashboardState {
                 break
             }
             guard state.view == .main,
-                  let gpu = gpu(at: event.x, event.y, in: body, config: config, selected: state.selectedGPU) else { break }
+                  let gpu = gpu(at: event.x, event.y, in: body, config: config, selected: state.selectedGPU,
+                                    presenting: state.presenting) else { break }
             if event.kind == .doubleClick || gpu == state.selectedGPU { next.view = .zoom }
             next.selectedGPU = gpu
         }
@@ -52,11 +54,15 @@ extension DashboardState {
     }
 
     /// The GPU whose panel (or compact entry) covers cell (x, y) of the main view, if any.
-    static func gpu(at x: Int, _ y: Int, in body: Rect, config: RoutingConfig, selected: Int) -> Int? {
+    static func gpu(at x: Int, _ y: Int, in body: Rect, config: RoutingConfig, selected: Int,
+                    presenting: Bool = false) -> Int? {
         let selection = min(max(0, selected), max(0, config.gpus - 1))
-        switch PanelArrangement.arrange(in: body, gpus: config.gpus, experts: config.experts, selectedGPU: selection) {
+        switch PanelArrangement.arrange(in: body, gpus: config.gpus, experts: config.experts, selectedGPU: selection,
+                                        paged: presenting) {
         case .bars(let panels):
             return panels.firstIndex { $0.contains(x: x, y: y) }
+        case .page(let first, let panels, _):
+            return panels.firstIndex { $0.contains(x: x, y: y) }.map { first + $0 }
         case .compact(let arrangement):
             return arrangement.entries.firstIndex { $0.contains(x: x, y: y) }.map { arrangement.firstGPU + $0 }
         }
