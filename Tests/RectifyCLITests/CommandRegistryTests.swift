@@ -102,7 +102,7 @@ struct CommandRegistryTests {
             _ = try BenchCommand.options(["--shape", "e64", "--steps", "1", "--threads", "1", "--format", "json"])
         } == nil, "bench")
         for line in [Self.scenario + ["--capacity-factor", "1.5", "--loop", "--mode", "ir", "--fps", "5", "--steps-per-second", "10",
-                                      "--paused", "--no-color", "--ascii", "--threads", "1"],
+                                      "--paused", "--no-color", "--ascii", "--threads", "1", "--max-lost", "2", "--max-padding", "none"],
                      ["--trace", trace, "--no-loop"]] {
             #expect(Self.undeclaredRead { () throws(CLIError) in
                 guard let args = try DashCommand.spec.parseOptions(line) else { return }

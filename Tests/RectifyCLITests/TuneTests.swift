@@ -36,7 +36,7 @@ struct TuneTests {
         #expect(recommendation["mode"] as? String == expected.choice.scheme.label)
         #expect(recommendation.double("capacityFactor") == Double(expected.choice.capacityFactor.description))
         #expect(recommendation["meetsTargets"] as? Bool == met && met == expected.meetsTargets)
-        #expect((recommendation["summary"] as? String) == TuneReport.line(expected))
+        #expect((recommendation["summary"] as? String) == expected.summary)
         let targets = try #require(json.object("targets"))
         #expect(targets.double("maxLost") == 0.01 && targets.double("maxPadding") == 0.1 && targets["goal"] as? String == "smallest-cf")
         #expect(json.object("config")?["capacityFactors"] != nil)

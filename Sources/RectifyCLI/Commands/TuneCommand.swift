@@ -48,6 +48,12 @@ enum TuneCommand {
             + [SweepCommand.Keys.capacityFactors, SweepCommand.Keys.modes, SweepCommand.Keys.steps, SweepCommand.Keys.threads]
     }
 
+    /// `--max-lost` and `--max-padding` (`tune` and `dash`), the standard targets where not given.
+    static func targets(_ args: ParsedArguments) throws(CLIError) -> TuningTargets {
+        TuningTargets(maxLost: try args[Keys.maxLost] ?? TuningTargets.standard.maxLost,
+                      maxPadding: try args[Keys.maxPadding] ?? TuningTargets.standard.maxPadding)
+    }
+
     /// Writes the output; exit status 0, or `notMetStatus` when nothing meets the targets.
     static func main(_ arguments: [String]) throws(CLIError) -> Int32 {
         let (text, met) = try run(arguments)
@@ -70,8 +76,7 @@ enum TuneCommand {
         guard schemes.contains(where: { $0.mode != nil }) else {
             throw .usage(UsageError("--modes needs at least one rectify mode to recommend: vanilla, ir, fr or ir+fr", command: spec.name))
         }
-        let targets = TuningTargets(maxLost: try args[Keys.maxLost] ?? TuningTargets.standard.maxLost,
-                                    maxPadding: try args[Keys.maxPadding] ?? TuningTargets.standard.maxPadding)
+        let targets = try Self.targets(args)
         let goal = try args[Keys.goal] ?? .smallestFactor
         let format = try args[Keys.format] ?? .table
         let scenario = try ScenarioOptions.resolve(args, traceLoopDefault: false)

@@ -6,43 +6,10 @@ struct TuneReport {
     let sweep: SweepReport
     let recommendation: Recommendation
 
-    /// The recommendation's line, e.g. `cf 1.25, ir+fr: lost 0.4% <= 1%, padding 6.1% <= 10%, 9.1M useful tok/s est.`;
-    /// when nothing meets the targets, the closest candidate with the targets it misses (`>`).
-    static func line(_ r: Recommendation) -> String {
-        let p = r.choice
-        let figures = "cf \(p.capacityFactor), \(p.scheme.label): "
-            + [figure("lost", p.lost, r.targets.maxLost), figure("padding", p.padding, r.targets.maxPadding),
-               throughput(p.usefulTokensPerSecond) + " useful tok/s est."].joined(separator: ", ")
-        guard r.meetsTargets else { return "nothing meets the targets; closest: " + figures }
-        return figures
-    }
-
-    /// `lost 0.4% <= 1%`, `lost 2% > 1%`, or `lost 0.4%` without a target.
-    static func figure(_ name: String, _ value: Double?, _ limit: Double?) -> String {
-        let shown = "\(name) \(percent(value))"
-        guard let limit else { return shown }
-        let within = value.map { $0 <= limit } ?? false
-        return shown + (within ? " <= " : " > ") + percent(limit)
-    }
-
-    /// A share as a percentage with at most two decimals, trailing zeros dropped: `0.4%`, `10%`.
-    static func percent(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "-" }
-        var text = String(format: "%.2f", value * 100)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text + "%"
-    }
-
-    /// Tokens per second in millions, one decimal: `9.1M`.
-    static func throughput(_ value: Double?) -> String {
-        value.map { String(format: "%.1fM", $0 / 1e6) } ?? "-"
-    }
-
     /// What the targets and goal were, in words.
     var targetsLine: String {
         let t = recommendation.targets
-        let limits = [t.maxLost.map { "lost <= \(Self.percent($0))" }, t.maxPadding.map { "padding <= \(Self.percent($0))" }]
+        let limits = [t.maxLost.map { "lost <= \(Recommendation.percent($0))" }, t.maxPadding.map { "padding <= \(Recommendation.percent($0))" }]
             .compactMap(\.self)
         let goal = recommendation.goal == .throughput ? "best estimated useful tokens/s" : "smallest capacity factor"
         return "targets: \(limits.isEmpty ? "none" : limits.joined(separator: ", ")); goal: \(goal)\n"
@@ -55,7 +22,7 @@ struct TuneReport {
     }
 
     func table() -> String {
-        var out = Self.line(recommendation) + "\n\n"
+        var out = recommendation.summary + "\n\n"
         out += TableNotes.preset(sweep.preset)
         out += targetsLine
         out += "\(sweep.steps) step\(sweep.steps == 1 ? "" : "s") per point, the same batches for every point; "
@@ -89,7 +56,7 @@ struct TuneReport {
             ("capacityFactor", .number(p.capacityFactor.description)), ("mode", .string(p.scheme.label)),
             ("meetsTargets", .bool(r.meetsTargets)), ("lost", .double(p.lost)), ("padding", .double(p.padding)),
             ("stepTime", .double(p.stepSeconds)), ("usefulTokensPerSecond", .double(p.usefulTokensPerSecond)),
-            ("summary", .string(Self.line(r))),
+            ("summary", .string(r.summary)),
         ])
         let targets: JSONValue = .object([
             ("maxLost", .double(r.targets.maxLost)), ("maxPadding", .double(r.targets.maxPadding)),

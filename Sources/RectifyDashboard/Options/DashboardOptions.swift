@@ -23,6 +23,8 @@ public struct DashboardOptions: Sendable {
     public var memoryBudget: MemoryBudget = .standard
     /// Where `x` saves snapshots (`--snapshot-dir`, default the current folder).
     public var snapshots = SnapshotSaver()
+    /// The targets the sweep's `R` recommends for (`--max-lost`, `--max-padding`).
+    public var tuningTargets = TuningTargets.standard
 
     public init(display: DisplayOptions = .full, framesPerSecond: Int = 10, stepsPerSecond: Int? = nil,
                 presets: [Preset] = [], startPaused: Bool = false,

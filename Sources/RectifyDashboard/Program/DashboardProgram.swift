@@ -37,6 +37,7 @@ public final class DashboardProgram: TerminalProgram {
     public init(preset: Preset, options: DashboardOptions, engine: LiveEngine) {
         state = DashboardState(preset: preset, presets: options.presets, display: options.display,
                                paused: options.startPaused, throttle: options.stepsPerSecond)
+        state.tuningTargets = options.tuningTargets
         self.engine = engine
         // Starting paused shows the first batch, then waits: an empty screen would tell nothing.
         if options.startPaused { engine.send(.singleStep) }
