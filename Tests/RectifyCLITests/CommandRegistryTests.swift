@@ -17,7 +17,7 @@ struct CommandRegistryTests {
     @Test("the overview lists exactly the registry's listed commands, in its order; hidden ones stay out")
     func overview() {
         #expect(Self.overviewCommands() == CommandRegistry.listed.map(\.name))
-        #expect(Self.overviewCommands() == ["dash", "run", "sweep", "bench", "presets", "validate"])
+        #expect(Self.overviewCommands() == ["dash", "run", "sweep", "tune", "bench", "presets", "validate"])
         #expect(!Rectify.overview.contains("terminal-demo"))
         #expect(Set(CommandRegistry.all.map(\.name)).count == CommandRegistry.all.count, "command names are unique")
         for command in CommandRegistry.listed {
@@ -89,12 +89,20 @@ struct CommandRegistryTests {
         for line in sweeps {
             #expect(Self.undeclaredRead { () throws(CLIError) in _ = try SweepCommand.run(line) } == nil, "sweep \(line)")
         }
+        let tunes: [[String]] = [
+            Self.scenario + ["--steps", "1", "--capacity-factors", "1,2", "--modes", "ir,dropless", "--threads", "1",
+                             "--max-lost", "1", "--max-padding", "none", "--goal", "throughput", "--format", "json"],
+            ["--trace", trace, "--steps", "1", "--capacity-factors", "1"],
+        ]
+        for line in tunes {
+            #expect(Self.undeclaredRead { () throws(CLIError) in _ = try TuneCommand.run(line) } == nil, "tune \(line)")
+        }
         // bench and dash: their options are read without measuring or opening a terminal.
         #expect(Self.undeclaredRead { () throws(CLIError) in
             _ = try BenchCommand.options(["--shape", "e64", "--steps", "1", "--threads", "1", "--format", "json"])
         } == nil, "bench")
         for line in [Self.scenario + ["--capacity-factor", "1.5", "--loop", "--mode", "ir", "--fps", "5", "--steps-per-second", "10",
-                                      "--paused", "--no-color", "--ascii", "--threads", "1"],
+                                      "--paused", "--no-color", "--ascii", "--threads", "1", "--max-lost", "2", "--max-padding", "none"],
                      ["--trace", trace, "--no-loop"]] {
             #expect(Self.undeclaredRead { () throws(CLIError) in
                 guard let args = try DashCommand.spec.parseOptions(line) else { return }

@@ -31,6 +31,7 @@ import TerminalCanvas
             for choice in binding.choices {
                 var state = base
                 state.helpVisible = binding.context == .help
+                state.sweepVisible = binding.context == .sweep
                 if case .scrollHelp(-1) = choice.action { state.helpScroll = 2 }
                 if case .selectMode(let mode) = choice.action, mode == state.mode { state.mode = .vanilla }
                 let (next, commands) = DashboardState.update(state, choice.key)
@@ -38,7 +39,7 @@ import TerminalCanvas
                 let redraw = choice.action == .redraw
                 let back = choice.action == .back   // Esc on the main screen does nothing by design
                 #expect(changed || redraw || back, "\(choice.key) (\(binding.keyLabel)) did nothing")
-                #expect(KeyBindings.action(for: choice.key, helpOpen: state.helpVisible) == choice.action)
+                #expect(KeyBindings.action(for: choice.key, helpOpen: state.helpVisible, sweepOpen: state.sweepVisible) == choice.action)
             }
         }
     }

@@ -46,6 +46,7 @@ enum CommandRegistry {
             return failed ? 1 : 0
         },
         Command(SweepCommand.spec, overview: "Sweep the capacity factor per mode and baseline; table, json, csv, --svg chart", text: SweepCommand.run),
+        Command(TuneCommand.spec, overview: "Recommend a capacity factor and mode for lost / padding targets", run: TuneCommand.main),
         Command(BenchCommand.spec, overview: "Measure routing speed per mode", text: BenchCommand.run),
         Command(PresetsCommand.listSpec, overview: "List presets", text: PresetsCommand.list),
         Command(PresetsCommand.validateSpec, overview: "Check preset files", text: PresetsCommand.validate),

@@ -26,7 +26,7 @@ enum DashCommand {
         usage: "rectify [dash] [--preset NAME|FILE] [--trace FILE.npy|DIR | --follow DIR] [--fps N] [--steps-per-second N] [options]",
         options: ScenarioOptions.declarations + [Keys.mode, Keys.fps, Keys.stepsPerSecond, Keys.paused, Keys.noColor,
                                                  Keys.ascii, Keys.theme, Keys.threads, Keys.snapshotDir, Keys.record, Keys.noMouse,
-                                                 Keys.present],
+                                                 Keys.present, TuneCommand.Keys.maxLost, TuneCommand.Keys.maxPadding],
         notes: """
         Press ? in the dashboard for every key and the colour/glyph legend; q quits. With --trace the
         trace loops unless --no-loop is given. With --follow DIR the dashboard waits for the capture's first
@@ -41,6 +41,8 @@ enum DashCommand {
         let fps: Int, throttle: Int?, threads: Int, mode: RectifyMode?, paused: Bool, follows: Bool
         let theme: ThemeName
         let terminal: TerminalOptions
+        /// What `R` in the sweep recommends for.
+        let targets: TuningTargets
 
         init(_ args: ParsedArguments) throws(CLIError) {
             fps = try args[Keys.fps] ?? 10
@@ -52,6 +54,7 @@ enum DashCommand {
             terminal = TerminalOptions(noColor: try args[Keys.noColor], asciiOnly: try args[Keys.ascii],
                                        mouse: !(try args[Keys.noMouse]))
             follows = try args[ScenarioOptions.follow] != nil
+            targets = try TuneCommand.targets(args)
         }
     }
 
@@ -105,6 +108,7 @@ enum DashCommand {
         dashboard.openedSource = openedSource
         dashboard.presenting = try args[Keys.present]
         dashboard.memoryBudget = try MemoryCheck.budget(args)
+        dashboard.tuningTargets = settings.targets
         // Capture: the snapshot folder is checked when x is pressed (the status line says what is
         // wrong); the recording is created now, so a bad path fails before the terminal is taken.
         dashboard.snapshots = SnapshotSaver(directory: try args[Keys.snapshotDir] ?? ".")

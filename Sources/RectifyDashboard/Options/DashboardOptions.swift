@@ -30,6 +30,9 @@ public struct DashboardOptions: Sendable {
     /// The throttle the engine starts with.
     public var startThrottle: Int? { stepsPerSecond ?? (presenting ? Presenter.calmThrottle : nil) }
 
+    /// The targets the sweep's `R` recommends for (`--max-lost`, `--max-padding`).
+    public var tuningTargets = TuningTargets.standard
+
     public init(display: DisplayOptions = .full, framesPerSecond: Int = 10, stepsPerSecond: Int? = nil,
                 presets: [Preset] = [], startPaused: Bool = false,
                 engineThreads: Int = ProcessInfo.processInfo.activeProcessorCount, historyLength: Int = 1024) {

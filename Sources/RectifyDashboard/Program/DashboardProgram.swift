@@ -42,6 +42,7 @@ public final class DashboardProgram: TerminalProgram {
             state.headlineVisible = true
             state.presenterThrottle = options.stepsPerSecond == nil
         }
+        state.tuningTargets = options.tuningTargets
         self.engine = engine
         // Starting paused shows the first batch, then waits: an empty screen would tell nothing.
         if options.startPaused { engine.send(.singleStep) }

@@ -13,6 +13,15 @@ public struct DashboardState: Equatable, Sendable {
     public var helpScroll = 0
     /// The capacity-factor sweep overlay (`w`) is open over the current view.
     public var sweepVisible = false
+    /// The sweep overlay's cursor: an index into the sweep's factors; `nil` until moved (it then
+    /// starts at the factor nearest the current one).
+    public var sweepCursor: Int?
+    /// `R` asked for the recommendation: the overlay shows it and Enter applies it.
+    public var sweepRecommending = false
+    /// The targets `R` recommends for (`--max-lost`, `--max-padding`).
+    public var tuningTargets = TuningTargets.standard
+    /// The engine's sweep as last reported, while the overlay is open (the cursor and `R` read it).
+    public var sweep: SweepChart?
     public var selectedGPU = 0
     /// The order the GPU panels list their experts in (`o`).
     public var expertSort: ExpertSort = .index
@@ -77,6 +86,7 @@ public struct DashboardState: Equatable, Sendable {
     /// Takes in what the engine reports: its rate, and after a rejected change the settings in effect.
     public mutating func sync(with snapshot: EngineSnapshot) {
         measuredRate = snapshot.stepsPerSecond
+        sweep = sweepVisible ? snapshot.sweep : nil
         guard snapshot.failureSerial != seenFailureSerial else { return }
         seenFailureSerial = snapshot.failureSerial
         config = snapshot.config

@@ -13,7 +13,7 @@ extension DashboardState {
         var next = state
         next.notice = nil
         next.gpuJump = nil
-        guard let action = KeyBindings.action(for: key, helpOpen: state.helpVisible) else {
+        guard let action = KeyBindings.action(for: key, helpOpen: state.helpVisible, sweepOpen: state.sweepVisible) else {
             if state.helpVisible {
                 next.helpVisible = false
                 next.helpScroll = 0
@@ -85,6 +85,13 @@ extension DashboardState {
         case .toggleSweep:
             next.sweepVisible.toggle()
             commands.append(next.sweepVisible ? .startSweep : .cancelSweep)
+            next.resetSweep()
+        case .sweepCursor(let delta):
+            SweepTuning.moveCursor(&next, by: delta)
+        case .applySweep:
+            commands += SweepTuning.apply(&next)
+        case .recommend:
+            SweepTuning.recommend(&next)
         case .toggleZoom:
             next.view = state.view == .zoom ? .main : .zoom
         case .selectGPU(let delta):
@@ -132,6 +139,7 @@ extension DashboardState {
                 next.helpScroll = 0
             } else if state.sweepVisible {
                 next.sweepVisible = false
+                next.resetSweep()
                 commands.append(.cancelSweep)
             } else if state.tour != nil {
                 next.tour = nil

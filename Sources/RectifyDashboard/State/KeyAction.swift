@@ -19,6 +19,12 @@ public enum KeyAction: Hashable, Sendable {
     case toggleZoom
     /// Open (and start) or close the capacity-factor sweep overlay.
     case toggleSweep
+    /// Move the sweep overlay's cursor by this many capacity factors (stops at the ends).
+    case sweepCursor(Int)
+    /// Apply the factor under the sweep cursor (or the recommendation shown) and close the overlay.
+    case applySweep
+    /// In the sweep: show the recommended capacity factor and mode for the targets (Enter applies it).
+    case recommend
     /// Move the GPU selection by this many GPUs (±1 wraps around, larger jumps stop at the ends).
     case selectGPU(Int)
     case firstGPU

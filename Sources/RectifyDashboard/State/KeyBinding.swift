@@ -23,6 +23,8 @@ public struct KeyBinding: Hashable, Sendable {
         case dashboard
         /// Only while the help overlay is open.
         case help
+        /// Only while the sweep overlay is open (and the help closed); ahead of the same keys' dashboard bindings.
+        case sweep
     }
 
     /// When the hint appears in the footer.

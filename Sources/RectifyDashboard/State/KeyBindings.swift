@@ -14,6 +14,10 @@ public enum KeyBindings {
                    help: "compare modes, dropless, expert-choice", group: .view),
         KeyBinding([C(.character("w"), .toggleSweep)], label: "w", hint: "sweep", priority: 13,
                    help: "capacity-factor sweep chart (again: close)", group: .view),
+        KeyBinding([C(.right, .sweepCursor(1)), C(.left, .sweepCursor(-1)), C(.enter, .applySweep),
+                    C(.character("R"), .recommend)],
+                   label: "→ ← Enter R", ascii: "<> Enter R", help: "in sweep: cursor, Enter apply, R recommend",
+                   group: .view, context: .sweep),
         KeyBinding([C(.character("?"), .toggleHelp)], label: "?", hint: "help",
                    help: "open / close this help", group: .view, context: .always),
         KeyBinding([C(.escape, .back)], label: "Esc", hint: "back", hintWhen: .awayFromMain,
@@ -87,20 +91,25 @@ public enum KeyBindings {
                           help: "show " + keyed.map(\.mode.style.title).joined(separator: " / "), group: .view)
     }
 
-    /// The binding that handles `key` with the help overlay open or closed, if any.
-    public static func binding(for key: KeyEvent, helpOpen: Bool) -> KeyBinding? {
-        all.first { binding in
+    /// The binding that handles `key` with the help overlay (and the sweep overlay) open or closed,
+    /// if any: with the sweep open, its own bindings come first.
+    public static func binding(for key: KeyEvent, helpOpen: Bool, sweepOpen: Bool = false) -> KeyBinding? {
+        if sweepOpen, !helpOpen, let own = all.first(where: { $0.context == .sweep && $0.keys.contains(key) }) {
+            return own
+        }
+        return all.first { binding in
             switch binding.context {
             case .always: break
             case .dashboard: if helpOpen { return false }
             case .help: if !helpOpen { return false }
+            case .sweep: return false
             }
             return binding.keys.contains(key)
         }
     }
 
     /// The action `key` triggers, if any.
-    public static func action(for key: KeyEvent, helpOpen: Bool) -> KeyAction? {
-        binding(for: key, helpOpen: helpOpen)?.action(for: key)
+    public static func action(for key: KeyEvent, helpOpen: Bool, sweepOpen: Bool = false) -> KeyAction? {
+        binding(for: key, helpOpen: helpOpen, sweepOpen: sweepOpen)?.action(for: key)
     }
 }
