@@ -91,6 +91,14 @@ import TerminalCanvas
         #expect(!DashboardState.update(state, .left).0.sweepRecommending)
     }
 
+    @Test("R on the main screen opens the sweep and waits there for the recommendation")
+    func recommendFromMain() {
+        let (state, commands) = DashboardState.update(DashboardState(preset: Self.preset), .character("R"))
+        #expect(commands == [.startSweep])
+        #expect(state.sweepVisible && state.sweepRecommending)
+        #expect(state.notice?.hasPrefix("recommendation: waiting for the sweep") == true)
+    }
+
     @Test("the state takes the engine's sweep only while the overlay is open")
     func syncsSweep() {
         var snapshot = CompareSweepTests.engine(steps: 1, details: false).snapshot()

@@ -403,11 +403,11 @@ struct DashboardTmuxTests {
         // The mode keys move the selection inside the compare view.
         try await tmux.type("1")
         try await wait(tmux, "vanilla selected") {
-            $0.words.contains(["[vanilla]", "ir", "fr", "ir+fr"]) && $0.lines[0].contains("  vanilla  ")
+            $0.words.contains(["[vanilla]", "ir", "fr", "ir+fr"]) && $0.header["mode"] == "vanilla"
         }
         try await tmux.sendKeys("Escape")
         try await wait(tmux, "the main view again, still on vanilla") {
-            $0.text.contains("[GPU 0]") && !$0.text.contains("[vanilla]") && $0.lines[0].contains("  vanilla  ")
+            $0.text.contains("[GPU 0]") && !$0.text.contains("[vanilla]") && $0.header["mode"] == "vanilla"
         }
         // c toggles.
         try await tmux.type("c")

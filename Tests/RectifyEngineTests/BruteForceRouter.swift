@@ -102,6 +102,7 @@ struct BruteForceRouter {
             var expertLoad = [Int](repeating: 0, count: e)
             var expertIR = [Int](repeating: 0, count: e)
             var expertFilled = [Int](repeating: 0, count: e)
+            var expertRecovered = [Int](repeating: 0, count: e)
             var cross = 0, covered = 0, recovered = 0, irTokens = 0, filledCount = 0
             for t in 0..<tokenCount {
                 let source = t / n
@@ -114,6 +115,7 @@ struct BruteForceRouter {
                     expertLoad[h] += 1
                     expertIR[h] += 1
                     recovered += drops[t]
+                    for x in topk[t] where !keptBy[t].contains(x) { expertRecovered[x] += 1 }
                     irTokens += 1
                     computed = true
                 }
@@ -156,7 +158,8 @@ struct BruteForceRouter {
                 imbalance: loadTotal == 0 ? nil : Double(gpuLoad.max() ?? 0) / (Double(loadTotal) / Double(g)),
                 expertRequested: expertRequested, expertKept: expertKept,
                 expertDropped: (0..<e).map { expertRequested[$0] - expertKept[$0] },
-                expertFilled: expertFilled, expertIR: expertIR, expertLoad: expertLoad, gateMass: gateMass)
+                expertFilled: expertFilled, expertIR: expertIR, expertLoad: expertLoad,
+                expertRecovered: expertRecovered, gateMass: gateMass)
         }
         return expected
     }

@@ -91,6 +91,12 @@ extension DashboardState {
         case .applySweep:
             commands += SweepTuning.apply(&next)
         case .recommend:
+            // From the main screen too: the sweep opens, and the recommendation shows when it is done.
+            if !next.sweepVisible {
+                next.sweepVisible = true
+                next.resetSweep()
+                commands.append(.startSweep)
+            }
             SweepTuning.recommend(&next)
         case .toggleZoom:
             next.view = state.view == .zoom ? .main : .zoom

@@ -21,7 +21,7 @@ public enum LegendItem: Hashable, Sendable, CaseIterable {
         case .filled: return "filled: slots FR filled (next choice)"
         case .irWork: return "IR work: recovered locally, past buffer"
         case .overflow: return "overflow lost: dropped, not recovered"
-        case .recovered: return "overflow IR recovered (step's share)"
+        case .recovered: return "overflow IR recovered"
         case .padding: return "padding: empty slots before the marker"
         case .capacityMarker: return "capacity marker: G x C slots per expert"
         case .clipped: return "more than the bar can show"

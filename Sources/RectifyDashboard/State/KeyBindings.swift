@@ -16,7 +16,7 @@ public enum KeyBindings {
                    help: "capacity-factor sweep chart (again: close)", group: .view),
         KeyBinding([C(.right, .sweepCursor(1)), C(.left, .sweepCursor(-1)), C(.enter, .applySweep),
                     C(.character("R"), .recommend)],
-                   label: "→ ← Enter R", ascii: "<> Enter R", help: "in sweep: cursor, Enter apply, R recommend",
+                   label: "→ ← Enter R", ascii: "<> Enter R", help: "sweep: cursor, Enter apply, R recommend",
                    group: .view, context: .sweep),
         KeyBinding([C(.character("?"), .toggleHelp)], label: "?", hint: "help",
                    help: "open / close this help", group: .view, context: .always),
@@ -102,7 +102,8 @@ public enum KeyBindings {
             case .always: break
             case .dashboard: if helpOpen { return false }
             case .help: if !helpOpen { return false }
-            case .sweep: return false
+            // R also answers on the main screen: it opens the sweep to recommend from.
+            case .sweep: return !helpOpen && binding.action(for: key) == .recommend
             }
             return binding.keys.contains(key)
         }

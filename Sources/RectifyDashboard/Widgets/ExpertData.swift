@@ -28,9 +28,8 @@ struct ExpertData {
             return BarRow.Values(kept: 0, filled: 0, irWork: 0, overflow: 0, capacity: expertCapacity)
         }
         let overflow = f.expertDropped[e]
-        // Which of an expert's drops IR recovered is not tracked per expert; its overflow is split
-        // by the step's recovery share, `recovered / dropped`.
-        let recovered = f.dropped > 0 ? (overflow * f.recovered + f.dropped / 2) / f.dropped : 0
+        // The engine counts, per expert, the drops IR recovered (zero for modes without IR).
+        let recovered = e < f.expertRecovered.count ? f.expertRecovered[e] : 0
         return BarRow.Values(kept: f.expertKept[e], filled: f.expertFilled[e], irWork: f.expertIR[e],
                              overflow: overflow, capacity: expertCapacity, recovered: min(overflow, recovered))
     }

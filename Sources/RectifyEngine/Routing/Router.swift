@@ -45,6 +45,7 @@ public final class Router {
         var kept = [Int32](repeating: 0, count: plan.gpus * plan.experts)
         var filled = [Int32](repeating: 0, count: plan.gpus * plan.experts)
         var irPerExpert = [Int32](repeating: 0, count: plan.experts)
+        var recovered = [Int32](repeating: 0, count: plan.computeIR ? plan.gpus * plan.experts : 0)
         var tallies = [SourceTally](repeating: SourceTally(), count: plan.gpus)
 
         let t = plan.tokens, tk = plan.tokens * plan.topK
@@ -66,6 +67,7 @@ public final class Router {
             kept.withUnsafeMutableBufferPointer { keptBuffer in
             filled.withUnsafeMutableBufferPointer { filledBuffer in
             irPerExpert.withUnsafeMutableBufferPointer { irBuffer in
+            recovered.withUnsafeMutableBufferPointer { recoveredBuffer in
             tallies.withUnsafeMutableBufferPointer { tallyBuffer in
                 guard let requestedBase = requestedBuffer.baseAddress, let keptBase = keptBuffer.baseAddress,
                       let filledBase = filledBuffer.baseAddress, let irBase = irBuffer.baseAddress,
@@ -75,6 +77,7 @@ public final class Router {
                     kept: SharedBuffer(keptBase, count: keptBuffer.count),
                     filled: SharedBuffer(filledBase, count: filledBuffer.count),
                     irPerExpert: SharedBuffer(irBase, count: irBuffer.count),
+                    recovered: recoveredBuffer.baseAddress.map { SharedBuffer($0, count: recoveredBuffer.count) },
                     tallies: SharedBuffer(tallyBase, count: tallyBuffer.count))
                 let routeGPUs = { @Sendable (worker: Int, range: Range<Int>) in
                     for gpu in range {
@@ -95,7 +98,7 @@ public final class Router {
                     }
                     parallelChunks(count: plan.gpus, workers: threads, routeGPUs)
                 }
-            }}}}}
+            }}}}}}
         }
 
         let tokenRouting = keepTokenRouting ? collectTokenRouting(plan) : nil
@@ -107,6 +110,7 @@ public final class Router {
             expertRequested: Self.columnSums(requested, rows: plan.gpus, columns: plan.experts),
             expertKept: Self.columnSums(kept, rows: plan.gpus, columns: plan.experts),
             expertFilled: Self.columnSums(filled, rows: plan.gpus, columns: plan.experts),
+            expertRecovered: plan.computeIR ? Self.columnSums(recovered, rows: plan.gpus, columns: plan.experts) : nil,
             tokenRouting: tokenRouting)
     }
 

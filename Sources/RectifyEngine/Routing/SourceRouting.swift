@@ -252,6 +252,13 @@ enum SourceRouting {
         buffers.irExpert[t] = Int32(truncatingIfNeeded: expert)
         outputs.irPerExpert[expert] += 1
         tally.recovered += drops
+        if let recovered = outputs.recovered {
+            // The experts that dropped the token, in its source GPU's row.
+            let row = (t / plan.tokensPerGPU) &* plan.experts
+            for r in 0..<plan.topK where buffers.droppedFlag[t &* plan.topK &+ r] != 0 {
+                recovered[row &+ Int(buffers.choices[t &* plan.topK &+ r])] += 1
+            }
+        }
         tally.irTokens += 1
         let probability = FastMath.exp(logit - buffers.rowShift[t]) * buffers.rowInverseSum[t]
         tally.gateMass.intraGPU += Double(probability)

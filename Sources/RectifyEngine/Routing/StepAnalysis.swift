@@ -20,6 +20,9 @@ public struct StepAnalysis: Sendable {
     public let expertRequested: [Int]
     public let expertKept: [Int]
     public let expertFilled: [Int]
+    /// Per expert, its drops that IR recovered (the token went to an expert on its own GPU);
+    /// `nil` when IR was not computed. Lets a view draw recovered overflow apart from lost.
+    public let expertRecovered: [Int]?
     /// Per-token outcome, when the router was asked to keep it.
     public let tokenRouting: TokenRouting?
 }

@@ -27,6 +27,9 @@ public struct StepFigures: Sendable, Equatable {
     public var expertFilled: [Int]
     public var expertIR: [Int]
     public var expertLoad: [Int]
+    /// Per expert, its drops that this mode's IR recovered (all zero without IR): the part of
+    /// `expertDropped` not lost.
+    public var expertRecovered: [Int] = []
     /// Router-side quality: top-k gate mass kept, handed to this mode's IR and FR experts, and their ranks.
     public var gateMass = GateMass()
 
@@ -90,6 +93,7 @@ extension StepAnalysis {
             tokens: config.tokens, gpuLoad: gpuLoad, imbalance: StepFigures.imbalance(of: gpuLoad),
             expertRequested: expertRequested, expertKept: expertKept, expertDropped: expertDropped,
             expertFilled: expertFilledMode, expertIR: expertIR, expertLoad: expertLoad,
+            expertRecovered: mode.usesIR ? expertRecovered ?? [Int](repeating: 0, count: e) : [Int](repeating: 0, count: e),
             gateMass: gateMass.restricted(to: mode))
     }
 }

@@ -59,6 +59,8 @@ struct GpuOutputs: Sendable {
     let kept: SharedBuffer<Int32>
     let filled: SharedBuffer<Int32>
     let irPerExpert: SharedBuffer<Int32>
+    /// `G x E`, row per source GPU: drops at each expert that IR recovered (`nil` without IR).
+    let recovered: SharedBuffer<Int32>?
     let tallies: SharedBuffer<SourceTally>
 }
 
