@@ -296,12 +296,13 @@ import TerminalCanvas
                         let grid = Fixtures.render(state, snapshot, width: w, height: h)
                         #expect(grid.width == w && grid.height == h)
                         #expect(!grid.cells.contains { $0.character == Fixtures.filler }, "\(view) \(w)x\(h)")
-                        // The overlay alone paints only inside its frame.
+                        // The overlay alone paints only inside its frame and the column it clears on each side.
                         var alone = CellGrid(width: w, height: h, filler: Cell(Fixtures.filler))
                         let screen = Rect(x: 0, y: 0, width: w, height: h)
                         SweepOverlay.draw(state: state, snapshot: snapshot, in: screen, into: &alone,
                                           theme: Theme(display))
-                        let frame = SweepOverlay.frame(in: screen)
+                        let box = SweepOverlay.frame(in: screen)
+                        let frame = Rect(x: box.x - 1, y: box.y, width: box.width + 2, height: box.height)
                         for y in 0..<h {
                             for x in 0..<w where !frame.contains(x: x, y: y) {
                                 #expect(alone[x, y].character == Fixtures.filler, "\(w)x\(h) at \(x),\(y)")

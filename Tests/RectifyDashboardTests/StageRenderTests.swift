@@ -236,6 +236,25 @@ import TerminalCanvas
         #expect(zoom.lines[2].contains("load   ovf   pad"), "\(zoom.lines[2])")
     }
 
+    @Test("overlays do not bleed: the column on each side of the help and sweep boxes is blank", arguments: sizes)
+    func overlayEdges(size: (Int, Int)) {
+        let (width, height) = size
+        var (state, snapshot) = Fixtures.screen(Fixtures.preset(gpus: 8, experts: 64, topK: 2, tokensPerGPU: 64), steps: 1)
+        let screen = Rect(x: 0, y: 0, width: width, height: height)
+        for overlay in ["help", "sweep"] {
+            state.helpVisible = overlay == "help"
+            state.sweepVisible = overlay == "sweep"
+            let grid = Fixtures.render(state, snapshot, width: width, height: height)
+            let box = overlay == "help" ? HelpOverlay.frame(in: screen) : SweepOverlay.frame(in: screen)
+            for y in box.y..<box.maxY {
+                for x in [box.x - 1, box.maxX] where x >= 0 && x < width {
+                    #expect(grid[x, y] == Cell.blank, "\(overlay) at \(width)x\(height): cell \(x),\(y)")
+                }
+            }
+        }
+        snapshot.sweep = nil
+    }
+
     @Test("keys: P calms the engine and restores it; h toggles the headline; Esc leaves the tour first")
     func keys() {
         var (state, _) = Fixtures.workedScreen(steps: 1, display: .full)

@@ -59,8 +59,12 @@ enum HelpOverlay {
         }
     }
 
+    /// The box's frame, with the column on each side of it cleared: fragments of the screen below
+    /// (a cut-off figure, a panel's first letter) would otherwise touch the frame and read as its part.
     static func drawBorder(_ box: Rect, into grid: inout CellGrid, theme: Theme) {
         let (glyphs, palette) = (theme.glyphs, theme.palette)
+        grid.clear(Rect(x: box.x - 1, y: box.y, width: 1, height: box.height))
+        grid.clear(Rect(x: box.maxX, y: box.y, width: 1, height: box.height))
         let h = Cell(glyphs.boxHorizontal, style: palette.border)
         let v = Cell(glyphs.boxVertical, style: palette.border)
         for column in 1..<(box.width - 1) {
