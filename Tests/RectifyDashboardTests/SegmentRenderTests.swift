@@ -45,7 +45,7 @@ import TerminalCanvas
         let (state, snapshot) = Self.screen(display: .full)
         let grid = Fixtures.render(state, snapshot, width: width, height: height)
         let palette = Palette(.full)
-        let rect = ScreenLayout.main(width: width, height: height).totals
+        let rect = DashboardRenderer.mainLayout(state: state, snapshot: snapshot, width: width, height: height).totals
         Self.expectCells(grid, "totals", x: rect.x, y: rect.y, style: palette.title)
         Self.expectCells(grid, "ir+fr", x: rect.x, y: rect.y + 1, style: palette.value)
         Self.expectCells(grid, "vanilla", x: rect.x, y: rect.y + 2, style: palette.label)
@@ -74,6 +74,31 @@ import TerminalCanvas
             #expect(rect.height == 3)
             #expect(!grid.text.contains("cf 1 "), "no room for the previous segment at \(width)x\(height)")
         }
+    }
+
+    @Test("the previous segment's row never costs a row of GPU panels (8 GPUs x 64 experts at 120x40)")
+    func previousRowKeepsPanels() {
+        let preset = Fixtures.preset(gpus: 8, experts: 64, topK: 2, tokensPerGPU: 64)
+        let engine = Fixtures.engine(preset, steps: 1)
+        var changed = preset.routing
+        changed.capacityFactor = CapacityFactor(tenThousandths: 12_500)
+        engine.send(.setConfig(changed))
+        engine.pump(steps: 1)
+        let snapshot = engine.snapshot()
+        #expect(snapshot.previousSegment != nil)
+        var state = DashboardState(preset: preset, display: .full)
+        state.config = snapshot.config
+        state.sync(with: snapshot)
+        let plain = ScreenLayout.main(width: 120, height: 40)
+        let layout = DashboardRenderer.mainLayout(state: state, snapshot: snapshot, width: 120, height: 40)
+        #expect(layout == plain, "three rows of panels fill the body: no row to lend")
+        guard case .bars(let panels) = PanelArrangement.arrange(in: layout.body, gpus: 8, experts: 64, selectedGPU: 0) else {
+            Issue.record("expected bar panels")
+            return
+        }
+        #expect(Set(panels.map(\.y)).count == 3 && panels.allSatisfy { $0.width >= 36 }, "3 rows, every count column")
+        let taller = DashboardRenderer.mainLayout(state: state, snapshot: snapshot, width: 120, height: 41)
+        #expect(taller.totals.height == 4, "a spare row goes to the previous segment")
     }
 
     @Test("sparklines: a tick in the column where the new segment began, nowhere else",

@@ -24,12 +24,21 @@ public enum ScreenLayout {
         public var seriesHeight: Int
 
         public var regions: [Rect] { [header, headline, caption, body, totals, sparklines, footer].filter { !$0.isEmpty } }
+
+        /// The body's last row given to the totals table (for the previous segment's row).
+        public func lendingBodyRow() -> Main {
+            var next = self
+            let (shorter, row) = body.splitBottom(1)
+            next.body = shorter
+            next.totals = Rect(x: totals.x, y: row.y, width: totals.width, height: totals.height + 1)
+            return next
+        }
     }
 
     public static let headerHeight = 2
-    /// Headings and two rows; a fourth for the previous segment's totals when the screen is tall enough.
+    /// Headings and two rows; a fourth for the previous segment's totals when the body can spare it
+    /// (see `Main.lendingBodyRow`) on a screen at least `previousTotalsMinimumHeight` tall.
     public static let totalsHeight = 3
-    public static let totalsHeightWithPrevious = 4
     public static let previousTotalsMinimumHeight = 24
 
     public static func main(width: Int, height: Int) -> Main {
@@ -38,8 +47,7 @@ public enum ScreenLayout {
         let (aboveFooter, footer) = afterHeader.splitBottom(1)
         let seriesHeight = height >= 40 ? 2 : 1
         let (aboveSparklines, sparklines) = aboveFooter.splitBottom(2 * seriesHeight)
-        let totalsRows = height >= previousTotalsMinimumHeight ? totalsHeightWithPrevious : totalsHeight
-        let (body, totals) = aboveSparklines.splitBottom(totalsRows)
+        let (body, totals) = aboveSparklines.splitBottom(totalsHeight)
         return Main(header: header, body: body, totals: totals, sparklines: sparklines, footer: footer,
                     seriesHeight: seriesHeight)
     }

@@ -16,8 +16,7 @@ public enum DashboardRenderer {
         }
         switch state.view {
         case .main, .zoom:
-            let layout = ScreenLayout.main(width: grid.width, height: grid.height, headline: state.headlineVisible,
-                                           caption: state.tour != nil, presenting: state.presenting)
+            let layout = mainLayout(state: state, snapshot: snapshot, width: grid.width, height: grid.height)
             Header.draw(state: state, snapshot: snapshot, in: layout.header, into: &grid, theme: theme)
             if !layout.headline.isEmpty {
                 let quality = state.presets.first { $0.name == snapshot.presetName }?.quality
@@ -53,6 +52,31 @@ public enum DashboardRenderer {
         if state.helpVisible {
             HelpOverlay.draw(state: state, in: screen, into: &grid, theme: theme)
         }
+    }
+
+    /// The main screen's layout; after a settings change, the previous segment's totals get a row of
+    /// their own when the body can spare one without moving a panel (its bars keep their place).
+    static func mainLayout(state: DashboardState, snapshot: EngineSnapshot, width: Int, height: Int) -> ScreenLayout.Main {
+        let layout = ScreenLayout.main(width: width, height: height, headline: state.headlineVisible,
+                                       caption: state.tour != nil, presenting: state.presenting)
+        guard snapshot.previousSegment != nil, height >= ScreenLayout.previousTotalsMinimumHeight,
+              layout.totals.height == ScreenLayout.totalsHeight, layout.body.height > 1 else { return layout }
+        let lent = layout.lendingBodyRow()
+        let config = snapshot.config
+        let selected = min(max(0, state.selectedGPU), max(0, config.gpus - 1))
+        let spared: Bool
+        if state.view == .zoom {
+            let perGPU = config.experts / max(1, config.gpus)
+            spared = ZoomArrangement.arrange(in: lent.body, experts: perGPU, totalExperts: config.experts)
+                == ZoomArrangement.arrange(in: layout.body, experts: perGPU, totalExperts: config.experts)
+        } else {
+            let arrange = { (body: Rect) in
+                PanelArrangement.arrange(in: body, gpus: config.gpus, experts: config.experts, selectedGPU: selected,
+                                         paged: state.presenting)
+            }
+            spared = arrange(lent.body) == arrange(layout.body)
+        }
+        return spared ? lent : layout
     }
 
     /// The GPU panels (bars or compact) or the zoomed GPU, for the mode shown.
