@@ -217,6 +217,11 @@ import TerminalCanvas
         GPUPanel.drawTotals(GPUTotals(overflow: 1, padding: 2, irWork: 3, filled: 4, load: 5),
                             in: Rect(x: 0, y: 0, width: 40, height: 1), into: &grid, palette: Theme(.full).palette)
         #expect(grid.lines[0].hasPrefix("ovf 1  pad 2  IR 3  FR 4"))
+        // A 38-column panel (three across at 120x40) keeps FR by closing up the gaps.
+        var narrow = CellGrid(width: 38, height: 1)
+        GPUPanel.drawTotals(GPUTotals(overflow: 1, padding: 2, irWork: 3, filled: 4, load: 5),
+                            in: Rect(x: 0, y: 0, width: 38, height: 1), into: &narrow, palette: Theme(.full).palette)
+        #expect(narrow.lines[0].hasPrefix("ovf 1 pad 2 IR 3 FR 4"))
     }
 
     @Test("help box keeps its four corners; zoom keeps its column headings", arguments: [(60, 16), (80, 24)])

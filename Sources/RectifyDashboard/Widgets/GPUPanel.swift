@@ -56,6 +56,14 @@ enum GPUPanel {
     /// fields show depends on the width only, never on the numbers from frame to frame.
     static func drawFields(_ fields: [(String, Int, CellStyle)], in rect: Rect, into grid: inout CellGrid,
                            palette: Palette) {
+        // Which fields show depends on the width alone (each at its widest number), so none comes and
+        // goes between frames; one space between fields rather than two when that keeps them all.
+        let widths = fields.map { $0.0.count + 1 + BarRow.numberWidth }
+        func shown(gap: Int) -> Int {
+            var used = -gap
+            return widths.prefix { used += gap + $0; return used <= rect.width }.count
+        }
+        let gap = shown(gap: 1) > shown(gap: 2) ? 1 : 2
         var column = 0
         var widest = 0
         for (label, value, style) in fields {
@@ -64,8 +72,8 @@ enum GPUPanel {
             let number = Format.count(value)
             grid.put(label, in: rect, column: column, style: palette.label)
             grid.put(number, in: rect, column: column + label.count + 1, style: style)
-            column += label.count + 1 + number.count + 2
-            widest += 2
+            column += label.count + 1 + number.count + gap
+            widest += gap
         }
     }
 }
