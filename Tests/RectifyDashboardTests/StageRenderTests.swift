@@ -116,6 +116,38 @@ import TerminalCanvas
         #expect(grid[note.x, note.y] == Cell("G", style: palette.label))
     }
 
+    @Test("presenter bars grow taller when every GPU still fits: the bar repeats under its numbers",
+          arguments: [(120, 40), (200, 60)])
+    func presenterTallBars(size: (Int, Int)) {
+        let (width, height) = size
+        let (initial, snapshot) = Fixtures.screen(Fixtures.preset(gpus: 8, experts: 32, topK: 2, tokensPerGPU: 64), steps: 1)
+        let state = DashboardState.update(initial, .character("P")).0
+        let layout = ScreenLayout.main(width: width, height: height, headline: true, caption: false, presenting: true)
+        guard case .bars(let panels) = PanelArrangement.arrange(in: layout.body, gpus: 8, experts: 32, selectedGPU: 0,
+                                                                paged: true) else {
+            Issue.record("expected every GPU's panel at \(width)x\(height)")
+            return
+        }
+        let rowsPerExpert = (panels[0].height - 2) / 4
+        #expect(rowsPerExpert >= 2, "\(width)x\(height): \(panels[0])")
+        let grid = Fixtures.render(state, snapshot, width: width, height: height)
+        let data = ExpertData(snapshot[state.mode], config: snapshot.config)
+        let columns = BarRow.Columns(width: panels[0].width, labelWidth: PanelArrangement.expertLabelWidth(experts: 32))
+        for expert in 0..<4 {
+            let first = panels[0].y + 1 + expert * rowsPerExpert
+            #expect(grid.lines[first].hasPrefix("e\(expert) "), "\(grid.lines[first])")
+            var expected = CellGrid(width: width, height: height)
+            let bar = Rect(x: panels[0].x + columns.label + 1, y: first, width: columns.bar, height: 1)
+            BarRow.drawBar(data.values(expert: expert), scale: data.scale, in: bar, into: &expected, theme: Theme(.full))
+            for extra in 1..<rowsPerExpert {
+                for x in bar.x..<bar.maxX {
+                    #expect(grid[x, first + extra] == expected[x, first], "expert \(expert) row +\(extra) cell \(x)")
+                }
+                #expect(grid[panels[0].x, first + extra] == Cell.blank, "no label on the continuation rows")
+            }
+        }
+    }
+
     @Test("tour captions say what changed, with live figures, in the caption style", arguments: sizes)
     func tourCaptions(size: (Int, Int)) {
         let (width, height) = size

@@ -31,19 +31,14 @@ public enum PanelArrangement: Equatable, Sendable {
                                paged: Bool = false) -> PanelArrangement {
         guard gpus > 0, experts > 0, experts % gpus == 0 else { return .bars([]) }
         let perGPU = experts / gpus
+        // A presenter wants every count column (narrower panels give way to a page of wide ones),
+        // and taller bars (two or three rows an expert) when every GPU still fits: the room reads
+        // bars, and the rows would stay empty otherwise.
+        let minimumWidth = paged ? max(presenterPanelWidth, minimumPanelWidth(experts: experts))
+                                 : minimumPanelWidth(experts: experts)
         let panelHeight = perGPU + 2
-        let maxRows = body.height / panelHeight
-        if maxRows > 0 {
-            let columns = (gpus + maxRows - 1) / maxRows
-            let widths = body.columns(columns, gap: panelGap)
-            // A presenter wants every count column: narrower panels give way to a page of wide ones.
-            let wanted = paged ? max(presenterPanelWidth, minimumPanelWidth(experts: experts)) : minimumPanelWidth(experts: experts)
-            if let narrowest = widths.map(\.width).min(), narrowest >= wanted {
-                let panels = (0..<gpus).map { gpu -> Rect in
-                    let column = widths[gpu % columns]
-                    return Rect(x: column.x, y: body.y + (gpu / columns) * panelHeight,
-                                width: column.width, height: panelHeight)
-                }
+        for rows in paged ? [3, 2, 1] : [1] {
+            if let panels = barPanels(in: body, gpus: gpus, panelHeight: perGPU * rows + 2, minimumWidth: minimumWidth) {
                 return .bars(panels)
             }
         }
@@ -51,6 +46,19 @@ public enum PanelArrangement: Equatable, Sendable {
             return page
         }
         return .compact(CompactArrangement.arrange(in: body, gpus: gpus, experts: experts, selectedGPU: selectedGPU))
+    }
+
+    /// Every GPU's panel at `panelHeight` rows, if they fit the body at least `minimumWidth` wide.
+    private static func barPanels(in body: Rect, gpus: Int, panelHeight: Int, minimumWidth: Int) -> [Rect]? {
+        let maxRows = body.height / panelHeight
+        guard maxRows > 0 else { return nil }
+        let columns = (gpus + maxRows - 1) / maxRows
+        let widths = body.columns(columns, gap: panelGap)
+        guard let narrowest = widths.map(\.width).min(), narrowest >= minimumWidth else { return nil }
+        return (0..<gpus).map { gpu in
+            let column = widths[gpu % columns]
+            return Rect(x: column.x, y: body.y + (gpu / columns) * panelHeight, width: column.width, height: panelHeight)
+        }
     }
 
     /// As many presenter-wide panels as the body holds above its note row, on the page of `selectedGPU`.

@@ -11,10 +11,20 @@ enum GPUPanel {
         let labelWidth = PanelArrangement.expertLabelWidth(experts: data.experts)
         let columns = BarRow.Columns(width: rect.width, labelWidth: labelWidth)
         drawTitle(gpu: gpu, columns: columns, selected: selected, sort: sort, in: rect.row(0), into: &grid, palette: palette)
-        let bars = min(data.perGPU, rect.height - 2)
+        // Presenter panels may give each expert several rows: the bar repeats below its numbers.
+        let rowsPerExpert = max(1, (rect.height - 2) / max(1, data.perGPU))
+        let bars = min(data.perGPU, (rect.height - 2) / rowsPerExpert)
         for (index, expert) in data.experts(gpu: gpu, sortedBy: sort).prefix(max(0, bars)).enumerated() {
-            BarRow.draw(data.values(expert: expert), expert: expert, columns: columns,
-                        scale: data.scale, in: rect.row(1 + index), into: &grid, theme: theme)
+            let values = data.values(expert: expert)
+            let first = 1 + index * rowsPerExpert
+            BarRow.draw(values, expert: expert, columns: columns, scale: data.scale, in: rect.row(first),
+                        into: &grid, theme: theme)
+            for extra in 1..<rowsPerExpert {
+                let row = rect.row(first + extra)
+                let bar = Rect(x: row.x + columns.label + 1, y: row.y,
+                               width: min(columns.bar, max(0, row.width - columns.label - 1)), height: 1)
+                BarRow.drawBar(values, scale: data.scale, in: bar, into: &grid, theme: theme)
+            }
         }
         if rect.height >= 2 {
             drawTotals(data.totals(gpu: gpu), in: rect.row(rect.height - 1), into: &grid, palette: palette)
