@@ -135,13 +135,11 @@ struct BruteForceRouter {
                 gateMass.kept += keptBy[t].reduce(0) { $0 + p[t][$1] }
                 if mode.usesIR, let h = irTarget[t] {
                     gateMass.intraGPU += p[t][h]
-                    gateMass.intraGPUTokens += 1
-                    gateMass.intraGPURankSum += (ranks[t].firstIndex(of: h) ?? -1) + 1
+                    gateMass.intraGPURanks.add(rank: (ranks[t].firstIndex(of: h) ?? -1) + 1)
                 }
                 if mode.usesFR, filledBy[t], let x = next[t] {
                     gateMass.fillIn += p[t][x]
-                    gateMass.fillInTokens += 1
-                    gateMass.fillInRankSum += (ranks[t].firstIndex(of: x) ?? -1) + 1
+                    gateMass.fillInRanks.add(rank: (ranks[t].firstIndex(of: x) ?? -1) + 1)
                 }
             }
             let keptTotal = kept.joined().reduce(0, +)
@@ -197,7 +195,6 @@ func expectClose(_ actual: GateMass, _ wanted: GateMass, _ context: String,
             && close(actual.intraGPU, wanted.intraGPU) && close(actual.fillIn, wanted.fillIn)
             && close(actual.outsideTopK, wanted.outsideTopK), "\(context): \(actual) vs \(wanted)",
             sourceLocation: sourceLocation)
-    #expect(actual.intraGPUTokens == wanted.intraGPUTokens && actual.intraGPURankSum == wanted.intraGPURankSum
-            && actual.fillInTokens == wanted.fillInTokens && actual.fillInRankSum == wanted.fillInRankSum,
+    #expect(actual.intraGPURanks == wanted.intraGPURanks && actual.fillInRanks == wanted.fillInRanks,
             "\(context): \(actual) vs \(wanted)", sourceLocation: sourceLocation)
 }

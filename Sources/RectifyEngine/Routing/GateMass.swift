@@ -15,26 +15,22 @@ public struct GateMass: Sendable, Equatable {
     public var fillIn: Double = 0
     /// Mass of experts outside `topk(t)` that chose the token (expert-choice only).
     public var outsideTopK: Double = 0
-    /// IR tokens and the sum of `h(t)`'s rank in the token's ranking (rank 1 = top choice).
-    public var intraGPUTokens = 0
-    public var intraGPURankSum = 0
-    /// Filled tokens and the sum of `next(t)`'s rank (always `k + 1`).
-    public var fillInTokens = 0
-    public var fillInRankSum = 0
+    /// The IR experts' ranks in their tokens' rankings (rank 1 = top choice).
+    public var intraGPURanks = RankTally()
+    /// The FR experts' ranks (always `k + 1`).
+    public var fillInRanks = RankTally()
 
     public init() {}
 
     public init(requested: Double, kept: Double, intraGPU: Double = 0, fillIn: Double = 0, outsideTopK: Double = 0,
-                intraGPUTokens: Int = 0, intraGPURankSum: Int = 0, fillInTokens: Int = 0, fillInRankSum: Int = 0) {
+                intraGPURanks: RankTally = RankTally(), fillInRanks: RankTally = RankTally()) {
         self.requested = requested
         self.kept = kept
         self.intraGPU = intraGPU
         self.fillIn = fillIn
         self.outsideTopK = outsideTopK
-        self.intraGPUTokens = intraGPUTokens
-        self.intraGPURankSum = intraGPURankSum
-        self.fillInTokens = fillInTokens
-        self.fillInRankSum = fillInRankSum
+        self.intraGPURanks = intraGPURanks
+        self.fillInRanks = fillInRanks
     }
 
     /// `intendedGateMass`: `kept / requested`; 1 when nothing is dropped.
@@ -43,19 +39,15 @@ public struct GateMass: Sendable, Equatable {
     /// `1 - intendedShare`: FR's expert is beyond top-k, and an IR expert may be a dropped choice.
     public var substituteShare: Double? { requested > 0 ? (intraGPU + fillIn + outsideTopK) / requested : nil }
     /// Mean rank of the IR experts; `nil` without IR tokens.
-    public var meanIntraGPURank: Double? {
-        intraGPUTokens > 0 ? Double(intraGPURankSum) / Double(intraGPUTokens) : nil
-    }
+    public var meanIntraGPURank: Double? { intraGPURanks.mean }
     /// Mean rank of the FR experts; `nil` without filled tokens.
-    public var meanFillInRank: Double? {
-        fillInTokens > 0 ? Double(fillInRankSum) / Double(fillInTokens) : nil
-    }
+    public var meanFillInRank: Double? { fillInRanks.mean }
 
     /// The same mass with only the rectifications `mode` uses.
     public func restricted(to mode: RectifyMode) -> GateMass {
         var copy = self
-        if !mode.usesIR { (copy.intraGPU, copy.intraGPUTokens, copy.intraGPURankSum) = (0, 0, 0) }
-        if !mode.usesFR { (copy.fillIn, copy.fillInTokens, copy.fillInRankSum) = (0, 0, 0) }
+        if !mode.usesIR { (copy.intraGPU, copy.intraGPURanks) = (0, RankTally()) }
+        if !mode.usesFR { (copy.fillIn, copy.fillInRanks) = (0, RankTally()) }
         return copy
     }
 
@@ -65,9 +57,7 @@ public struct GateMass: Sendable, Equatable {
         intraGPU += other.intraGPU
         fillIn += other.fillIn
         outsideTopK += other.outsideTopK
-        intraGPUTokens += other.intraGPUTokens
-        intraGPURankSum += other.intraGPURankSum
-        fillInTokens += other.fillInTokens
-        fillInRankSum += other.fillInRankSum
+        intraGPURanks.add(other.intraGPURanks)
+        fillInRanks.add(other.fillInRanks)
     }
 }

@@ -87,8 +87,7 @@ enum SourceRouting {
             count &+= Int(flag)
         }
         tally.gateMass.fillIn += Double(mass)
-        tally.gateMass.fillInTokens += count
-        tally.gateMass.fillInRankSum += count * (plan.topK + 1)
+        tally.gateMass.fillInRanks.add(rank: plan.topK + 1, count: count)
     }
 
     /// Marks the requests each over-full expert drops, by the drop policy's order; returns their gate mass.
@@ -262,9 +261,8 @@ enum SourceRouting {
         tally.irTokens += 1
         let probability = FastMath.exp(logit - buffers.rowShift[t]) * buffers.rowInverseSum[t]
         tally.gateMass.intraGPU += Double(probability)
-        tally.gateMass.intraGPUTokens += 1
-        tally.gateMass.intraGPURankSum += ExpertRank.of(expert, logit: logit,
-                                                         row: logits.slice(t &* plan.experts, plan.experts))
+        let rank = ExpertRank.of(expert, logit: logit, row: logits.slice(t &* plan.experts, plan.experts))
+        tally.gateMass.intraGPURanks.add(rank: rank)
     }
 
     /// FR: padding slots of (GPU, expert) take the tokens whose next-best choice is that expert.
