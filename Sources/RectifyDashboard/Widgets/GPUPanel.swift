@@ -61,29 +61,25 @@ enum GPUPanel {
         drawFields(fields, in: rect, into: &grid, palette: palette)
     }
 
-    /// Label-value pairs separated by two spaces. A field shows when it would fit even if every
-    /// count so far were as wide as any can be (`Format.count` is at most five characters), so which
-    /// fields show depends on the width only, never on the numbers from frame to frame.
+    /// Label-value pairs separated by two spaces, or one when that keeps more of them. A field shows
+    /// when it would fit even if every count so far were as wide as any can be (`Format.count` is at
+    /// most five characters), so which fields show depends on the width only, never on the numbers
+    /// from frame to frame.
     static func drawFields(_ fields: [(String, Int, CellStyle)], in rect: Rect, into grid: inout CellGrid,
                            palette: Palette) {
-        // Which fields show depends on the width alone (each at its widest number), so none comes and
-        // goes between frames; one space between fields rather than two when that keeps them all.
         let widths = fields.map { $0.0.count + 1 + BarRow.numberWidth }
         func shown(gap: Int) -> Int {
             var used = -gap
             return widths.prefix { used += gap + $0; return used <= rect.width }.count
         }
-        let gap = shown(gap: 1) > shown(gap: 2) ? 1 : 2
+        let (one, two) = (shown(gap: 1), shown(gap: 2))
+        let gap = one > two ? 1 : 2
         var column = 0
-        var widest = 0
-        for (label, value, style) in fields {
-            widest += label.count + 1 + BarRow.numberWidth
-            guard widest <= rect.width else { break }
+        for (label, value, style) in fields.prefix(max(one, two)) {
             let number = Format.count(value)
             grid.put(label, in: rect, column: column, style: palette.label)
             grid.put(number, in: rect, column: column + label.count + 1, style: style)
             column += label.count + 1 + number.count + gap
-            widest += gap
         }
     }
 }

@@ -29,7 +29,8 @@ enum SourceRouting {
         tally.gateMass.kept -= Double(droppedMass)
         if plan.computeIR {
             rectifyIntraGPU(tokens: tokens, localExperts: localExperts, plan: plan, buffers: buffers,
-                            logits: logits, outputs: outputs, scratch: scratch, tally: &tally)
+                            logits: logits, outputs: outputs, recoveredRow: outputs.recovered?.slice(g * e, e),
+                            scratch: scratch, tally: &tally)
         }
         if plan.computeFR {
             fillIn(tokens: tokens, plan: plan, buffers: buffers, keptRow: keptRow, filledRow: filledRow, scratch: scratch)
@@ -159,7 +160,8 @@ enum SourceRouting {
     /// IR: each token with drops goes to its best local expert that did not keep it (spec section 4).
     private static func rectifyIntraGPU(tokens: Range<Int>, localExperts: Range<Int>,
                                         plan: StepPlan, buffers: TokenBuffers, logits: ReadBuffer<Float>,
-                                        outputs: GpuOutputs, scratch: WorkerScratch, tally: inout SourceTally) {
+                                        outputs: GpuOutputs, recoveredRow: SharedBuffer<Int32>?,
+                                        scratch: WorkerScratch, tally: inout SourceTally) {
         let k = plan.topK
         let marks = scratch.marks.all
         let keys = scratch.keys.all
@@ -194,7 +196,7 @@ enum SourceRouting {
             guard best >= 0 else { continue }
             if plan.irCapacity == nil {
                 accept(token: t, expert: best, logit: bestValue, drops: drops, plan: plan, buffers: buffers,
-                       logits: logits, outputs: outputs, tally: &tally)
+                       logits: logits, outputs: outputs, recoveredRow: recoveredRow, tally: &tally)
             } else {
                 // Park the candidate: expert in the high bits' place is not needed, the token finds it again.
                 buffers.irExpert[t] = Int32(truncatingIfNeeded: best)
@@ -235,7 +237,7 @@ enum SourceRouting {
                     let drops = Int(buffers.dropCount[t])
                     let logit = buffers.localLogits[t &* m &+ i]
                     accept(token: t, expert: localExperts.lowerBound + i, logit: logit, drops: drops, plan: plan,
-                           buffers: buffers, logits: logits, outputs: outputs, tally: &tally)
+                           buffers: buffers, logits: logits, outputs: outputs, recoveredRow: recoveredRow, tally: &tally)
                 } else {
                     buffers.irExpert[t] = -1
                 }
@@ -243,19 +245,18 @@ enum SourceRouting {
         }
     }
 
-    /// Records an IR token, with its expert's probability and rank for the gate-mass figures.
+    /// Records an IR token, with its expert's probability and rank for the gate-mass figures, and
+    /// the experts that dropped it in `recoveredRow` (its source GPU's row).
     @inline(__always)
     private static func accept(token t: Int, expert: Int, logit: Float, drops: Int, plan: StepPlan,
                                buffers: TokenBuffers, logits: ReadBuffer<Float>, outputs: GpuOutputs,
-                               tally: inout SourceTally) {
+                               recoveredRow: SharedBuffer<Int32>?, tally: inout SourceTally) {
         buffers.irExpert[t] = Int32(truncatingIfNeeded: expert)
         outputs.irPerExpert[expert] += 1
         tally.recovered += drops
-        if let recovered = outputs.recovered {
-            // The experts that dropped the token, in its source GPU's row.
-            let row = (t / plan.tokensPerGPU) &* plan.experts
+        if let recoveredRow {
             for r in 0..<plan.topK where buffers.droppedFlag[t &* plan.topK &+ r] != 0 {
-                recovered[row &+ Int(buffers.choices[t &* plan.topK &+ r])] += 1
+                recoveredRow[Int(buffers.choices[t &* plan.topK &+ r])] += 1
             }
         }
         tally.irTokens += 1
