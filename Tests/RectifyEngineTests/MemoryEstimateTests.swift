@@ -28,6 +28,23 @@ struct MemoryEstimateTests {
         #expect(four.bytes > one.bytes)
     }
 
+    @Test("a looped trace's kept steps are counted up to the limit; larger or unlooped traces keep none")
+    func keptTrace() throws {
+        #expect(TraceSource.keptBytes(steps: 9, tokens: 32_768, experts: 64, loop: true) == 9 * 32_768 * 64 * 4)
+        #expect(TraceSource.keptBytes(steps: 9, tokens: 32_768, experts: 64, loop: false) == 0)
+        #expect(TraceSource.keptBytes(steps: 40, tokens: 32_768, experts: 64, loop: true) == 0)   // 320 MiB > 256 MiB
+        #expect(TraceSource.keptBytes(steps: Int.max / 2, tokens: 3, experts: 5, loop: true) == 0)
+        let directory = try TraceTemporaryDirectory()
+        defer { directory.remove() }
+        let path = try directory.write("t.npy", TraceNpyBytes.float32File([Float](repeating: 1, count: 24), shape: [3, 4, 2]))
+        #expect(TraceSource.keptBytes(path: path, loop: true) == 96)
+        #expect(TraceSource.keptBytes(path: directory.url.appendingPathComponent("missing.npy").path, loop: true) == 0)
+        let config = RoutingConfig(gpus: 2, experts: 2, topK: 1, tokensPerGPU: 2)
+        let estimate = MemoryEstimate.routing(config, batchesHeld: 1, hiddenSize: nil, traceElementSize: 4, keptTraceBytes: 96)
+        #expect(estimate.parts.first { $0.name == "looped trace kept" }?.bytes == 96)
+        #expect(MemoryEstimate.routing(config, batchesHeld: 1, hiddenSize: nil).parts.allSatisfy { $0.name != "looped trace kept" })
+    }
+
     @Test("sizes that overflow saturate and are refused")
     func saturates() throws {
         let config = RoutingConfig(gpus: 4096, experts: 16_384, topK: 64, tokensPerGPU: 1 << 14)

@@ -36,9 +36,10 @@ extension MemoryEstimate {
     /// What routing batches of `config` needs: the batches held at once (logits, and hidden states
     /// when kept), the router's per-token scratch, the per-(GPU, expert) matrices of every mode,
     /// and `extraPerStep` bytes kept for each of `keptSteps` steps (a report that is printed at the
-    /// end). `traceElementSize` adds the read buffer of a trace's raw values.
+    /// end). `traceElementSize` adds the read buffer of a trace's raw values, `keptTraceBytes` the
+    /// steps of a looped trace kept in memory.
     public static func routing(_ config: RoutingConfig, batchesHeld: Int, hiddenSize: Int?,
-                               traceElementSize: Int? = nil, tokenRouting: Bool = false,
+                               traceElementSize: Int? = nil, keptTraceBytes: Int = 0, tokenRouting: Bool = false,
                                keptSteps: Int = 0, bytesPerKeptStep: Int = 0) -> MemoryEstimate {
         var estimate = MemoryEstimate()
         let tokens = config.tokens, experts = config.experts, k = config.topK
@@ -48,6 +49,9 @@ extension MemoryEstimate {
         if let traceElementSize {
             estimate.add("trace read buffer", count: tokens.saturatingMultiple(experts), size: traceElementSize,
                          formula: "\(tokens) tokens x \(experts) experts x \(traceElementSize) B")
+        }
+        if keptTraceBytes > 0 {
+            estimate.add("looped trace kept", count: keptTraceBytes, size: 1, formula: "its decoded steps")
         }
         if let hiddenSize {
             estimate.add("hidden states", count: tokens.saturatingMultiple(hiddenSize).saturatingMultiple(held), size: 4,
@@ -89,11 +93,16 @@ extension Preset {
                                bytesPerKeptStep: Int = 0) -> MemoryEstimate {
         var hiddenSize: Int?
         var traceElementSize: Int?
+        var keptTraceBytes = 0
         switch workload {
         case .synthetic(let parameters): hiddenSize = hidden ? parameters.hiddenSize : nil
-        case .trace, .follow: traceElementSize = 4
+        case .trace(let trace):
+            traceElementSize = 4
+            if !CaptureDirectory.isDirectory(trace.path) { keptTraceBytes = TraceSource.keptBytes(path: trace.path, loop: trace.loop) }
+        case .follow: traceElementSize = 4
         }
         return .routing(routing, batchesHeld: batchesHeld, hiddenSize: hiddenSize, traceElementSize: traceElementSize,
+                        keptTraceBytes: keptTraceBytes,
                         tokenRouting: hiddenSize != nil, keptSteps: keptSteps, bytesPerKeptStep: bytesPerKeptStep)
     }
 

@@ -8,6 +8,11 @@ import Foundation
 /// bad value is reported with its step, token and expert, and a file that shrinks or is rewritten
 /// during the replay is an error naming its step rather than a crash. Batch step numbers count up
 /// from 0 across loops; positions in errors are the file's.
+///
+/// A looped trace of at most `loopCacheLimit` decoded bytes keeps each step after its first read:
+/// later passes skip the read (whose page-cache copy cost a fifth of a replay's CPU) and the scan,
+/// and only check that the file is still as it was opened (size and modification time), which is
+/// how a changed file is noticed on a first pass too.
 public final class TraceSource: BatchSource {
     /// The path as given; it starts every error message.
     public let path: String
@@ -26,6 +31,27 @@ public final class TraceSource: BatchSource {
     private let readers: Int
     /// The step after the one last handed out, being read in the background.
     private var ahead: StepPrefetch<(values: [Float], nonFinite: Int?)>?
+    /// Steps already read and checked, by position, when the looped trace is kept; otherwise empty.
+    private var kept: [[Float]?]
+
+    /// Decoded bytes up to which a looped trace is kept in memory.
+    public static let loopCacheLimit = 256 << 20
+
+    /// The bytes a looped trace of this shape keeps in memory: all its decoded steps, or 0 when
+    /// it is not looped or larger than `loopCacheLimit`.
+    public static func keptBytes(steps: Int, tokens: Int, experts: Int, loop: Bool) -> Int {
+        let (values, overflow) = steps.saturatingMultiple(tokens).multipliedReportingOverflow(by: experts)
+        guard loop, !overflow, values <= loopCacheLimit / 4 else { return 0 }
+        return values * 4
+    }
+
+    /// `keptBytes` for the `.npy` file at `path` (0 when its header cannot be read: opening it
+    /// will then fail with the reason).
+    public static func keptBytes(path: String, loop: Bool) -> Int {
+        guard loop, let shape = try? NpyArray(path: path).shape, (2...3).contains(shape.count) else { return 0 }
+        let steps = shape.count == 3 ? shape[0] : 1
+        return keptBytes(steps: steps, tokens: shape[shape.count - 2], experts: shape[shape.count - 1], loop: loop)
+    }
 
     /// Opens `path` and checks its shape against the configuration's tokens per step and experts
     /// when those are given.
@@ -74,32 +100,48 @@ public final class TraceSource: BatchSource {
         self.loop = loop
         self.cursor = ReplayCursor(count: steps, loop: loop)
         self.readers = max(1, threads)
+        let keeps = Self.keptBytes(steps: steps, tokens: tokens, experts: experts, loop: loop) > 0
+        self.kept = keeps ? Array(repeating: nil, count: steps) : []
         self.dtype = array.dtype
         self.label = "trace \(path) (\(steps) step\(steps == 1 ? "" : "s")\(loop ? ", loop" : ""))"
     }
 
     public func nextBatch() throws(WorkloadError) -> RoutingBatch? {
         guard let (position, stepNumber) = cursor.next() else { return nil }
-        let outcome: Result<(values: [Float], nonFinite: Int?), WorkloadError>
-        if let ahead, ahead.position == position {
-            outcome = ahead.wait()
+        let logits: [Float]
+        if let known = keptStep(position) {
+            ahead = nil
+            try array.checkUnchanged(context: "step \(position)")
+            logits = known
         } else {
-            outcome = Self.read(array, step: position, width: tokens * experts, parts: readers)
+            let outcome: Result<(values: [Float], nonFinite: Int?), WorkloadError>
+            if let ahead, ahead.position == position {
+                outcome = ahead.wait()
+            } else {
+                outcome = Self.read(array, step: position, width: tokens * experts, parts: readers)
+            }
+            ahead = nil
+            let (values, nonFinite) = try outcome.get()
+            // A step read ahead must still be the file's when it is handed out.
+            try array.checkUnchanged(context: "step \(position)")
+            if let bad = nonFinite {
+                throw WorkloadError(
+                    "\(path): step \(position), token \(bad / experts), expert \(bad % experts): logit is \(nonFiniteName(values[bad])); "
+                        + "finite values required")
+            }
+            if !kept.isEmpty { kept[position] = values }
+            logits = values
         }
-        ahead = nil
-        let (logits, nonFinite) = try outcome.get()
-        // A step read ahead must still be the file's when it is handed out.
-        try array.checkUnchanged(context: "step \(position)")
-        if let bad = nonFinite {
-            throw WorkloadError(
-                "\(path): step \(position), token \(bad / experts), expert \(bad % experts): logit is \(nonFiniteName(logits[bad])); "
-                    + "finite values required")
-        }
-        if let next = cursor.peek() {
+        if let next = cursor.peek(), keptStep(next) == nil {
             let array = self.array, width = tokens * experts, parts = readers
             ahead = StepPrefetch.start(position: next) { Self.read(array, step: next, width: width, parts: parts) }
         }
         return RoutingBatch(step: stepNumber, tokens: tokens, experts: experts, logits: logits)
+    }
+
+    /// Step `position` as read and checked on an earlier pass, when the trace is kept.
+    private func keptStep(_ position: Int) -> [Float]? {
+        kept.isEmpty ? nil : kept[position]
     }
 
     private static func read(_ array: NpyArray, step: Int, width: Int, parts: Int)
