@@ -93,7 +93,7 @@ struct UsageErrorTests {
         }
         for format in ["table", "json", "jsonl", "csv"] { #expect(run.contains(format)) }
         let bench = try BenchCommand.run(["--help"])
-        for name in ["shape", "steps", "threads", "format"] { #expect(bench.contains("--\(name)")) }
+        for name in ["shape", "trace", "steps", "threads", "format"] { #expect(bench.contains("--\(name)")) }
     }
 
     @Test("--help wins over other problems in the option values")
@@ -205,6 +205,37 @@ struct CommandLinePieceTests {
         #expect(shape?.message.contains("e64, e256, all") == true, "\(shape?.message ?? "")")
         let format = cliError { () throws(CLIError) -> String in try BenchCommand.run(["--format", "csv"]) }
         #expect(format?.message.contains("table, json") == true)
+    }
+
+    @Test("bench --trace routes the trace's steps on the shape they fit, without a generator row")
+    func benchTrace() throws {
+        let folder = try ScratchFolder()
+        defer { folder.remove() }
+        // Shapes small enough for a debug build; the command's real ones differ only in size.
+        let shapes = [BenchCommand.Shape(name: "s16", config: RoutingConfig(gpus: 2, experts: 4, topK: 2, tokensPerGPU: 8), peers: "none"),
+                      BenchCommand.Shape(name: "s32", config: RoutingConfig(gpus: 4, experts: 8, topK: 2, tokensPerGPU: 8), peers: "none")]
+        func bench(_ arguments: [String]) throws(CLIError) -> String { try BenchCommand.run(arguments, among: shapes) }
+        var random = RandomStream(seed: 4, 1)
+        let logits = (0..<(3 * 32 * 8)).map { _ in random.gaussian() }
+        let path = try folder.write("s32.npy", NpyWriter.float32(logits, shape: [3, 32, 8]))
+        let json = try bench(["--trace", path, "--steps", "3", "--threads", "2", "--format", "json"])
+        let parsed = try #require(try foundationJSON(json) as? [String: Any])
+        #expect(parsed["trace"] as? String == path)
+        let rows = try #require(parsed["results"] as? [[String: Any]])
+        #expect(rows.compactMap { $0["what"] as? String } == ["vanilla", "ir", "fr", "ir+fr", "all four at once"])
+        #expect(rows.allSatisfy { $0["shape"] as? String == "s32" && ($0["tokensPerSecond"] as? Double ?? 0) > 0 })
+        let table = try bench(["--trace", path, "--steps", "1", "--threads", "1"])
+        #expect(table.hasPrefix("threads 1, median of 1 steps, batches from \(path)\n\ns32: 4 GPUs x 8 tokens"), "\(table)")
+        #expect(!table.contains("synthetic generator"))
+
+        let small = try folder.write("small.npy", NpyWriter.float32([Float](repeating: 0, count: 40), shape: [10, 4]))
+        let mismatch = try #require(cliError { () throws(CLIError) -> String in try bench(["--trace", small]) })
+        #expect(mismatch.exitStatus == 2)
+        #expect(mismatch.message == "\(small): 10 tokens x 4 experts per step; bench needs a shape's (s16: 16 x 4, s32: 32 x 8)")
+        let other = try #require(cliError { () throws(CLIError) -> String in try BenchCommand.run(["--trace", path, "--shape", "e256"]) })
+        #expect(other.message.hasSuffix("bench needs a shape's (e256: 65536 x 256)"), "\(other.message)")
+        let missing = try #require(cliError { () throws(CLIError) -> String in try bench(["--trace", folder.path + "/none.npy"]) })
+        #expect(missing.exitStatus == 2 && missing.message.hasSuffix("none.npy: no such file"), "\(missing.message)")
     }
 
     @Test("CLIError exit statuses: usage and invalid 2, runtime 1")

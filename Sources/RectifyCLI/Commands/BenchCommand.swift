@@ -25,14 +25,19 @@ enum BenchCommand {
         static let steps = OptionKey<Int>.int("steps", "N", in: 1...10_000, "Timed steps per mode, 1-10000 (default 30); the median step is reported.")
         static let threads = OptionKey<Int>.int("threads", "N", in: 1...256, "Worker threads (default: all cores).")
         static let format = OptionKey<Bool>.choice("format", "F", allowed: ["table", "json"], "table (default) or json.") { ["table": false, "json": true][$0] }
+        static let trace = OptionKey<String>.text("trace", "FILE.npy", "Route the first steps of this .npy trace instead of synthetic batches; it must have a shape's tokens and experts (that shape is chosen).")
     }
 
     static let spec = CommandSpec(
         name: "bench",
         summary: "Measure routing speed (tokens/s, one step at a time) per mode, and the synthetic generator's rate.",
-        usage: "rectify bench [--shape all|e64|e256] [--steps N] [--threads N] [--format table|json]",
-        options: [Keys.shape, Keys.steps, Keys.threads, Keys.format],
-        notes: "Build with 'swift build -c release' for meaningful figures. Capacity factor 1.0, score policy, default synthetic workload.")
+        usage: "rectify bench [--shape all|e64|e256] [--trace FILE.npy] [--steps N] [--threads N] [--format table|json]",
+        options: [Keys.shape, Keys.trace, Keys.steps, Keys.threads, Keys.format],
+        notes: """
+        Build with 'swift build -c release' for meaningful figures. Capacity factor 1.0, score policy, default
+        synthetic workload. With --trace the routed batches are the trace's first (up to four) steps, so the
+        router's speed can be compared on the very logits 'run --trace' replays; there is no generator row.
+        """)
 
     struct Measurement {
         let shape: String
@@ -42,26 +47,49 @@ enum BenchCommand {
     }
 
     /// The command line, read and checked; `nil` means `--help` was asked for.
-    static func options(_ arguments: [String]) throws(CLIError) -> (steps: Int, threads: Int, json: Bool, shapes: [Shape])? {
+    struct Options {
+        let steps: Int
+        let threads: Int
+        let json: Bool
+        let shapes: [Shape]
+        let trace: String?
+    }
+
+    /// `among`: the shapes to choose from (tests pass small ones).
+    static func options(_ arguments: [String], among shapes: [Shape] = shapes) throws(CLIError) -> Options? {
         guard let args = try spec.parseOptions(arguments) else { return nil }
         let steps = try args[Keys.steps] ?? 30
         let threads = try args[Keys.threads] ?? ProcessInfo.processInfo.activeProcessorCount
         let json = try args[Keys.format] ?? false
         let shapeName = try args[Keys.shape] ?? "all"
-        return (steps, threads, json, shapes.filter { shapeName == "all" || $0.name == shapeName })
+        let trace = try args[Keys.trace]
+        return Options(steps: steps, threads: threads, json: json,
+                       shapes: shapes.filter { shapeName == "all" || $0.name == shapeName }, trace: trace)
     }
 
     static func run(_ arguments: [String]) throws(CLIError) -> String {
-        guard let (steps, threads, json, chosen) = try options(arguments) else { return spec.help }
+        try run(arguments, among: shapes)
+    }
 
+    static func run(_ arguments: [String], among shapes: [Shape]) throws(CLIError) -> String {
+        guard let options = try options(arguments, among: shapes) else { return spec.help }
+        let (steps, threads, json) = (options.steps, options.threads, options.json)
+        var chosen = options.shapes
         var results: [Measurement] = []
-        for shape in chosen {
-            results += try measure(shape, steps: steps, threads: threads)
+        if let path = options.trace {
+            let (shape, batches) = try traceBatches(path, shapes: chosen)
+            chosen = [shape]
+            results = try measure(shape, batches: batches, steps: steps, threads: threads)
+        } else {
+            for shape in chosen {
+                results += try measure(shape, steps: steps, threads: threads)
+            }
         }
         if json {
             return JSONWriter.write(.object([
                 ("threads", .int(threads)),
                 ("steps", .int(steps)),
+                ("trace", options.trace.map(JSONValue.string) ?? .null),
                 ("results", .array(results.map { m in
                     .object([("shape", .string(m.shape)), ("what", .string(m.label)),
                              ("tokensPerSecond", .double(m.tokensPerSecond.rounded())),
@@ -69,7 +97,7 @@ enum BenchCommand {
                 })),
             ]), indent: 2) + "\n"
         }
-        var out = "threads \(threads), median of \(steps) steps\n"
+        var out = "threads \(threads), median of \(steps) steps\(options.trace.map { ", batches from \(TerminalText.path($0))" } ?? "")\n"
         for shape in chosen {
             let c = shape.config
             out += "\n\(shape.name): \(c.gpus) GPUs x \(c.tokensPerGPU) tokens, \(c.experts) experts, top-\(c.topK) (\(shape.peers))\n"
@@ -101,8 +129,36 @@ enum BenchCommand {
             if index < 4 { batches.append(batch) } else { generatorTimes.append(seconds) }
         }
         let tokens = Double(c.tokens)
-        var results = [Measurement(shape: shape.name, label: "synthetic generator", tokensPerSecond: tokens / median(generatorTimes),
-                                   stepMilliseconds: median(generatorTimes) * 1000)]
+        let rate = Measurement(shape: shape.name, label: "synthetic generator", tokensPerSecond: tokens / median(generatorTimes),
+                               stepMilliseconds: median(generatorTimes) * 1000)
+        return [rate] + (try measure(shape, batches: batches, steps: steps, threads: threads))
+    }
+
+    /// The shape whose tokens and experts the trace at `path` has, among `shapes`, and its first
+    /// (up to four) steps, read and checked as `run --trace` reads them.
+    static func traceBatches(_ path: String, shapes: [Shape]) throws(CLIError) -> (Shape, [RoutingBatch]) {
+        do {
+            let trace = try TraceSource(path: path)
+            guard let shape = shapes.first(where: { $0.config.tokens == trace.tokens && $0.config.experts == trace.experts }) else {
+                let wanted = shapes.map { "\($0.name): \($0.config.tokens) x \($0.config.experts)" }.joined(separator: ", ")
+                throw CLIError.invalid("\(TerminalText.path(path)): \(trace.tokens) tokens x \(trace.experts) experts per step; "
+                                       + "bench needs a shape's (\(wanted))")
+            }
+            var batches: [RoutingBatch] = []
+            while batches.count < 4, let batch = try trace.nextBatch() { batches.append(batch) }
+            return (shape, batches)
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw .invalid(String(describing: error))
+        }
+    }
+
+    /// Each mode's (and all four at once) median step over `batches`, routed in turn.
+    static func measure(_ shape: Shape, batches: [RoutingBatch], steps: Int, threads: Int) throws(CLIError) -> [Measurement] {
+        let c = shape.config
+        let tokens = Double(c.tokens)
+        var results: [Measurement] = []
         let router = Router(threads: threads)
         let cases: [(String, Set<RectifyMode>)] = RectifyMode.allCases.map { ($0.rawValue, [$0]) } + [("all four at once", Set(RectifyMode.allCases))]
         for (label, modes) in cases {
