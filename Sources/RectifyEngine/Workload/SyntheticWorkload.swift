@@ -166,11 +166,16 @@ private struct GenerationContext: Sendable {
                   bias: [Float], logits: SharedBuffer<Float>, hidden: SharedBuffer<Float>?) {
         var random = RandomStream(seed: seed, 5, step, UInt64(gpu))
         pool.logits.withUnsafeBufferPointer { noise in
+        pool.directions.withUnsafeBufferPointer { directions in
         centreLogits.withUnsafeBufferPointer { cl in
+        centres.withUnsafeBufferPointer { centreStates in
         bias.withUnsafeBufferPointer { b in
-            guard let noiseBase = noise.baseAddress, let clBase = cl.baseAddress, let b = b.baseAddress else { return }
+            guard let noiseBase = noise.baseAddress, let clBase = cl.baseAddress, let b = b.baseAddress,
+                  let directionBase = directions.baseAddress, let centreBase = centreStates.baseAddress else { return }
             let noise = ReadBuffer(noiseBase, count: noise.count), cl = ReadBuffer(clBase, count: cl.count)
             let bias = ReadBuffer(b, count: experts)
+            let directions = ReadBuffer(directionBase, count: directions.count)
+            let centreStates = ReadBuffer(centreBase, count: centreStates.count)
             for local in 0..<tokensPerGPU {
                 let t = gpu * tokensPerGPU + local
                 let u = random.uniform()
@@ -183,11 +188,11 @@ private struct GenerationContext: Sendable {
                 for e in 0..<experts { row[e] = centreRow[e] + noiseRow[e] + bias[e] }
                 if let hidden {
                     let h = hidden.slice(t * hiddenSize, hiddenSize)
-                    for i in 0..<hiddenSize {
-                        h[i] = centres[topic * hiddenSize + i] + pool.directions[draw * hiddenSize + i]
-                    }
+                    let centre = centreStates.slice(topic * hiddenSize, hiddenSize)
+                    let direction = directions.slice(draw * hiddenSize, hiddenSize)
+                    for i in 0..<hiddenSize { h[i] = centre[i] + direction[i] }
                 }
             }
-        }}}
+        }}}}}
     }
 }
