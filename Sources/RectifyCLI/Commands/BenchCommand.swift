@@ -144,9 +144,7 @@ enum BenchCommand {
                 throw CLIError.invalid("\(TerminalText.path(path)): \(trace.tokens) tokens x \(trace.experts) experts per step; "
                                        + "bench needs a shape's (\(wanted))")
             }
-            var batches: [RoutingBatch] = []
-            while batches.count < 4, let batch = try trace.nextBatch() { batches.append(batch) }
-            return (shape, batches)
+            return (shape, try CapacitySweep.readBatches(from: trace, count: 4))
         } catch let error as CLIError {
             throw error
         } catch {

@@ -69,19 +69,13 @@ public final class CaptureSource: BatchSource {
     /// next one started reading. A step's errors are thrown when it is due, never earlier.
     public func nextBatch() throws(WorkloadError) -> RoutingBatch? {
         guard let (position, stepNumber) = cursor.next() else { return nil }
-        let outcome: Result<RoutingBatch, WorkloadError>
-        if let ahead, ahead.position == position {
-            outcome = ahead.wait()
-        } else {
-            outcome = Self.load(steps[position])
-        }
-        ahead = nil
-        let loaded = try outcome.get()
+        var batch = try StepPrefetch.take(&ahead, position: position) { Self.load(steps[position]) }.get()
+        batch.step = stepNumber
         if let next = cursor.peek() {
             let step = steps[next]
             ahead = StepPrefetch.start(position: next) { Self.load(step) }
         }
-        return RoutingBatch(step: stepNumber, tokens: loaded.tokens, experts: loaded.experts, logits: loaded.logits)
+        return batch
     }
 
     /// Reads `step`; the batch's step number is set when it is handed out.

@@ -80,8 +80,6 @@ public struct SchemeTotals: Sendable, Equatable {
     public var paddingRate: Double? {
         FigureRates.paddingRate(residualPadding: residualPadding, slots: slots, kept: kept)
     }
-    /// Share of drops IR recovered.
-    public var recoveryRate: Double? { FigureRates.rate(recovered, dropped) }
     public var coverageRate: Double? { FigureRates.rate(coveredTokens, tokens) }
     /// The relative L2 output error over every sampled token of the steps: `sqrt(sum error^2 / sum reference^2)`.
     public var outputError: Double? { fidelity?.relativeError }

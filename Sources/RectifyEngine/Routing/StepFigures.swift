@@ -34,9 +34,9 @@ public struct StepFigures: Sendable, Equatable {
     public var gateMass = GateMass()
 
     /// `dropped / requested`.
-    public var dropRate: Double? { requested > 0 ? Double(dropped) / Double(requested) : nil }
+    public var dropRate: Double? { FigureRates.rate(dropped, requested) }
     /// `residualPadding / slots`.
-    public var paddingRate: Double? { slots > 0 ? Double(residualPadding) / Double(slots) : nil }
+    public var paddingRate: Double? { FigureRates.rate(residualPadding, slots) }
 
     /// Per-GPU sums of a per-expert array (experts grouped by the GPU that holds them).
     public static func perGPU(_ perExpert: [Int], gpus: Int) -> [Int] {

@@ -27,6 +27,15 @@ final class StepPrefetch<Value: Sendable>: Sendable {
         return prefetch
     }
 
+    /// The recorded step at `position`: `ahead`'s result when it is reading that step, otherwise
+    /// read now with `read`. `ahead` is used up either way (the next read is started by the
+    /// caller once the step has passed its checks).
+    static func take(_ ahead: inout StepPrefetch?, position: Int, orRead read: () -> Outcome) -> Outcome {
+        defer { ahead = nil }
+        if let ahead, ahead.position == position { return ahead.wait() }
+        return read()
+    }
+
     /// Waits for the read to finish and gives its result.
     func wait() -> Outcome {
         done.wait()

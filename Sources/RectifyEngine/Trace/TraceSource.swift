@@ -114,14 +114,9 @@ public final class TraceSource: BatchSource {
             try array.checkUnchanged(context: "step \(position)")
             logits = known
         } else {
-            let outcome: Result<(values: [Float], nonFinite: Int?), WorkloadError>
-            if let ahead, ahead.position == position {
-                outcome = ahead.wait()
-            } else {
-                outcome = Self.read(array, step: position, width: tokens * experts, parts: readers)
-            }
-            ahead = nil
-            let (values, nonFinite) = try outcome.get()
+            let (values, nonFinite) = try StepPrefetch.take(&ahead, position: position) {
+                Self.read(array, step: position, width: tokens * experts, parts: readers)
+            }.get()
             // A step read ahead must still be the file's when it is handed out.
             try array.checkUnchanged(context: "step \(position)")
             if let bad = nonFinite {
