@@ -137,8 +137,7 @@ import RectifyEngine
 
     @Test("dash, run and sweep read the config file and list --config and --no-config; the others do not")
     func declared() {
-        let readers = CommandRegistry.all.filter { $0.spec.readsConfig }.map(\.name)
-        #expect(readers == ConfigFile.commands)
+        #expect(ConfigFile.commands == ["dash", "run", "sweep"])
         for command in CommandRegistry.all {
             let listed = command.spec.help.contains("--config FILE") && command.spec.help.contains("--no-config")
             #expect(listed == command.spec.readsConfig, "\(command.name)")

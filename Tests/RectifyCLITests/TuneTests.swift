@@ -85,6 +85,9 @@ struct TuneTests {
             (["--goal", "fastest"], "invalid --goal 'fastest': expected one of smallest-cf, throughput; see 'rectify tune --help'"),
             (["--modes", "dropless"], "--modes needs at least one rectify mode to recommend: vanilla, ir, fr or ir+fr; see 'rectify tune --help'"),
             (["--format", "csv"], "invalid --format 'csv': expected one of table, json; see 'rectify tune --help'"),
+            // The sweep's own parsers, shared with `sweep`, name the command that was typed.
+            (["--capacity-factors", "2:1:0.5"], "invalid --capacity-factors '2:1:0.5': the start is above the end; see 'rectify tune --help'"),
+            (["--modes", "zz"], "invalid --modes 'zz': expected vanilla, ir, fr, ir+fr, dropless, expert-choice (comma-separated) or all; see 'rectify tune --help'"),
         ]
         for (arguments, message) in cases {
             let error = cliError { () throws(CLIError) -> String in try TuneCommand.run(arguments).0 }

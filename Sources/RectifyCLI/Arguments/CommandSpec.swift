@@ -1,6 +1,6 @@
 /// One option a command accepts; options carry their own help so `--help` is generated from them.
 /// Commands declare options as typed keys (`OptionKey`, `FlagKey`), each of which holds one of these.
-struct OptionSpec: OptionDeclaration {
+struct OptionSpec: Sendable {
     /// The long name without dashes, e.g. `capacity-factor`.
     let name: String
     /// The value's placeholder, e.g. `F`; `nil` for a flag.
@@ -17,8 +17,6 @@ struct OptionSpec: OptionDeclaration {
         self.help = help
         self.check = check
     }
-
-    var spec: OptionSpec { self }
 }
 
 /// A subcommand's name, summary, usage line and options: its `--help` is generated from it and its

@@ -9,8 +9,8 @@ import RectifyEngine
 /// for a flag, `true` or `false` (`false`: as if absent). The file's options go before the command
 /// line's, where a later value wins: the command line overrides the file.
 struct ConfigFile {
-    /// The commands with a section: those whose spec `readsConfig`.
-    static let commands = ["dash", "run", "sweep"]
+    /// The commands with a section: those whose spec `readsConfig`, in the registry's order.
+    static var commands: [String] { CommandRegistry.all.filter(\.spec.readsConfig).map(\.name) }
 
     static let file = OptionKey<String>.text("config", "FILE", "Read option defaults from FILE (also RECTIFY_CONFIG=FILE) instead of $XDG_CONFIG_HOME/rectify/config.json.")
     static let ignore = FlagKey("no-config", "Ignore the config file: every option at its built-in default.")

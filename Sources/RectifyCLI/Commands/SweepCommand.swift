@@ -10,12 +10,12 @@ enum SweepCommand {
     /// `sweep`'s own options; the workload options are `ScenarioOptions`' but those that a sweep sets itself.
     enum Keys {
         static let capacityFactors = OptionKey<[CapacityFactor]>("capacity-factors", "A:B:S|F,F...",
-                                                                 "Capacity factors: from A to B (inclusive) in steps of S, or a comma list. Default \(defaultFactors); at most \(maxFactors) factors.") { text, _ throws(CLIError) in
-            do throws(UsageError) { return try parseFactors(text) } catch { throw .usage(error) }
+                                                                 "Capacity factors: from A to B (inclusive) in steps of S, or a comma list. Default \(defaultFactors); at most \(maxFactors) factors.") { text, command throws(CLIError) in
+            do throws(UsageError) { return try parseFactors(text, command: command) } catch { throw .usage(error) }
         }
         static let modes = OptionKey<[RoutingScheme]>("modes", "M[,M...]",
-                                                      "Schemes: vanilla, ir, fr, ir+fr, dropless, expert-choice, or all (default), comma-separated.") { text, _ throws(CLIError) in
-            do throws(UsageError) { return try parseSchemes(text) } catch { throw .usage(error) }
+                                                      "Schemes: vanilla, ir, fr, ir+fr, dropless, expert-choice, or all (default), comma-separated.") { text, command throws(CLIError) in
+            do throws(UsageError) { return try parseSchemes(text, command: command) } catch { throw .usage(error) }
         }
         static let steps = OptionKey<Int>.int("steps", "N", in: 1...10_000, "Batches routed for every point, 1-10000. Default 4.")
         static let format = OptionKey<SweepFormat>.choice("format", "F", "Output: table (default), json or csv.")
@@ -75,10 +75,10 @@ enum SweepCommand {
     // MARK: Parsing
 
     /// `A:B:S` (inclusive, exact decimal steps) or `F,F,...`; sorted, without repeats.
-    static func parseFactors(_ text: String) throws(UsageError) -> [CapacityFactor] {
+    static func parseFactors(_ text: String, command: String = spec.name) throws(UsageError) -> [CapacityFactor] {
         func factor(_ word: Substring) throws(UsageError) -> CapacityFactor {
             guard let parsed = CapacityFactor.parse(word) else {
-                throw UsageError("invalid --capacity-factors \(UsageError.quoted(text)): \(UsageError.quoted(word)) is not \(CapacityFactor.allowed)", command: spec.name)
+                throw UsageError("invalid --capacity-factors \(UsageError.quoted(text)): \(UsageError.quoted(word)) is not \(CapacityFactor.allowed)", command: command)
             }
             return parsed
         }
@@ -86,17 +86,17 @@ enum SweepCommand {
         if text.contains(":") {
             let parts = text.split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count == 3 else {
-                throw UsageError("invalid --capacity-factors \(UsageError.quoted(text)): expected START:END:STEP such as 0.5:2.0:0.25, or a comma list", command: spec.name)
+                throw UsageError("invalid --capacity-factors \(UsageError.quoted(text)): expected START:END:STEP such as 0.5:2.0:0.25, or a comma list", command: command)
             }
             let start = try factor(parts[0]).tenThousandths
             let end = try factor(parts[1]).tenThousandths
             let step = try factor(parts[2]).tenThousandths
             guard start <= end else {
-                throw UsageError("invalid --capacity-factors \(UsageError.quoted(text)): the start is above the end", command: spec.name)
+                throw UsageError("invalid --capacity-factors \(UsageError.quoted(text)): the start is above the end", command: command)
             }
             let count = (end - start) / step + 1
             guard count <= maxFactors else {
-                throw UsageError("invalid --capacity-factors \(UsageError.quoted(text)): \(count) factors, at most \(maxFactors)", command: spec.name)
+                throw UsageError("invalid --capacity-factors \(UsageError.quoted(text)): \(count) factors, at most \(maxFactors)", command: command)
             }
             values = (0..<count).map { start + $0 * step }
         } else {
@@ -106,19 +106,19 @@ enum SweepCommand {
         }
         let unique = Array(Set(values)).sorted()
         guard unique.count <= maxFactors else {
-            throw UsageError("invalid --capacity-factors \(UsageError.quoted(text)): \(unique.count) factors, at most \(maxFactors)", command: spec.name)
+            throw UsageError("invalid --capacity-factors \(UsageError.quoted(text)): \(unique.count) factors, at most \(maxFactors)", command: command)
         }
         return unique.map(CapacityFactor.init(tenThousandths:))
     }
 
     /// Comma-separated scheme labels or `all`, in the order given, without repeats.
-    static func parseSchemes(_ text: String) throws(UsageError) -> [RoutingScheme] {
+    static func parseSchemes(_ text: String, command: String = spec.name) throws(UsageError) -> [RoutingScheme] {
         if text == "all" { return RoutingScheme.allCases }
         var schemes: [RoutingScheme] = []
         for word in text.split(separator: ",", omittingEmptySubsequences: false) {
             guard let scheme = RoutingScheme(label: String(word)) else {
                 let hint = Spelling.suggestion(for: String(word), in: RoutingScheme.allCases.map(\.label) + ["all"])
-                throw UsageError("invalid --modes \(UsageError.quoted(word))\(hint): expected vanilla, ir, fr, ir+fr, dropless, expert-choice (comma-separated) or all", command: spec.name)
+                throw UsageError("invalid --modes \(UsageError.quoted(word))\(hint): expected vanilla, ir, fr, ir+fr, dropless, expert-choice (comma-separated) or all", command: command)
             }
             if !schemes.contains(scheme) { schemes.append(scheme) }
         }
