@@ -56,7 +56,7 @@ import TerminalCanvas
                             #expect(panels.count == gpus, "\(context)")
                             Self.expectDisjoint(panels, within: body, context)
                             #expect(panels.allSatisfy { $0.width >= PanelArrangement.minimumPanelWidth(experts: experts) })
-                        case .compact(let compact):
+                        case .compact(let compact, _):
                             Self.expectDisjoint(compact.entries + (compact.note.map { [$0] } ?? []), within: body, context)
                             #expect(compact.visibleGPUs.contains(selected) || compact.entries.isEmpty, "\(context)")
                             #expect(compact.visibleGPUs.upperBound <= gpus)
@@ -135,7 +135,7 @@ import TerminalCanvas
     @Test("64 GPUs x 256 experts at 120x40 switch to the compact view showing every GPU")
     func compactKicksIn() {
         let body = ScreenLayout.main(width: 120, height: 40).body
-        guard case .compact(let compact) = PanelArrangement.arrange(in: body, gpus: 64, experts: 256, selectedGPU: 0) else {
+        guard case .compact(let compact, _) = PanelArrangement.arrange(in: body, gpus: 64, experts: 256, selectedGPU: 0) else {
             Issue.record("expected the compact view")
             return
         }
@@ -159,7 +159,7 @@ import TerminalCanvas
     @Test("at 100x30 the compact view keeps every GPU with a short summary")
     func compactShortSummary() {
         let body = ScreenLayout.main(width: 100, height: 30).body
-        guard case .compact(let compact) = PanelArrangement.arrange(in: body, gpus: 64, experts: 256, selectedGPU: 0) else {
+        guard case .compact(let compact, _) = PanelArrangement.arrange(in: body, gpus: 64, experts: 256, selectedGPU: 0) else {
             Issue.record("expected the compact view")
             return
         }
@@ -170,7 +170,7 @@ import TerminalCanvas
     @Test("a small terminal with many GPUs shows a window around the selected GPU and says which")
     func compactWindow() {
         let body = ScreenLayout.main(width: 60, height: 16).body
-        guard case .compact(let compact) = PanelArrangement.arrange(in: body, gpus: 64, experts: 256, selectedGPU: 40) else {
+        guard case .compact(let compact, _) = PanelArrangement.arrange(in: body, gpus: 64, experts: 256, selectedGPU: 40) else {
             Issue.record("expected the compact view")
             return
         }

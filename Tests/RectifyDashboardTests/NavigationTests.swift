@@ -111,7 +111,7 @@ import TerminalCanvas
         let body = ScreenLayout.main(width: width, height: height).body
         switch PanelArrangement.arrange(in: body, gpus: 8, experts: 64, selectedGPU: 0) {
         case .bars(let rects), .page(_, let rects, _): return rects
-        case .compact(let arrangement): return arrangement.entries
+        case .compact(let arrangement, _): return arrangement.entries
         }
     }
 
@@ -141,6 +141,19 @@ import TerminalCanvas
         let last = entries[entries.count - 1]
         let state = Self.click(DashboardState(preset: Self.preset), x: last.x + 1, y: last.y, width: 60, height: 16)
         #expect(state.selectedGPU == entries.count - 1)
+    }
+
+    @Test("at 60x16 a click selects the compact entry drawn under it (the legend row is kept out of both)")
+    func clickCompactMatchesDrawing() {
+        let (state, snapshot) = Fixtures.screen(Self.preset, steps: 1)
+        let grid = Fixtures.render(state, snapshot, width: 60, height: 16)
+        let entries = Self.panels(width: 60, height: 16)
+        #expect(entries.count > 1)
+        for (gpu, entry) in entries.enumerated() {
+            let label = String(grid.lines[entry.y].dropFirst(entry.x).prefix(1 + String(gpu).count))
+            #expect(label == "g\(gpu)", "entry \(gpu) at \(entry)")
+            #expect(Self.click(state, x: entry.x + 1, y: entry.y, width: 60, height: 16).selectedGPU == gpu)
+        }
     }
 
     @Test("the wheel moves the selection, scrolls the help and the zoom view")

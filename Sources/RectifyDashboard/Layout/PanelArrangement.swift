@@ -4,7 +4,9 @@ import TerminalCanvas
 public enum PanelArrangement: Equatable, Sendable {
     /// One rectangle per GPU, in GPU order: a title row, one bar per expert, a totals row.
     case bars([Rect])
-    case compact(CompactArrangement)
+    /// One row per GPU; the body's last row is kept for the legend of the cells when it has room
+    /// (the mouse and the renderer both read this, so a click lands on the entry drawn under it).
+    case compact(CompactArrangement, legend: Rect?)
     /// Presenter mode when not every GPU fits: full bar panels with every number column for a page
     /// of GPUs around the selected one (`panels[i]` is GPU `first + i`), and a row saying which.
     case page(first: Int, panels: [Rect], note: Rect)
@@ -45,7 +47,10 @@ public enum PanelArrangement: Equatable, Sendable {
         if paged, let page = page(in: body, gpus: gpus, panelHeight: panelHeight, selectedGPU: selectedGPU) {
             return page
         }
-        return .compact(CompactArrangement.arrange(in: body, gpus: gpus, experts: experts, selectedGPU: selectedGPU))
+        let legendRows = body.height >= CompactGrid.legendMinimumBodyHeight ? 1 : 0
+        let (cells, legend) = body.splitBottom(legendRows)
+        return .compact(CompactArrangement.arrange(in: cells, gpus: gpus, experts: experts, selectedGPU: selectedGPU),
+                        legend: legendRows > 0 ? legend : nil)
     }
 
     /// Every GPU's panel at `panelHeight` rows, if they fit the body at least `minimumWidth` wide.

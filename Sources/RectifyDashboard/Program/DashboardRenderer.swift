@@ -121,14 +121,9 @@ public enum DashboardRenderer {
             let arrows = theme.glyphs.unicode ? "→ ←" : "-> <-"
             grid.put("GPUs \(first)-\(first + panels.count - 1) of \(config.gpus)  (\(arrows) Tab: other GPUs)",
                      in: note, column: 0, style: palette.label)
-        case .compact:
-            // The compact grid keeps its last row for the legend of its cells when the body has room.
-            let withLegend = body.height >= CompactGrid.legendMinimumBodyHeight
-            let (cells, legend) = body.splitBottom(withLegend ? 1 : 0)
-            let arrangement = CompactArrangement.arrange(in: cells, gpus: config.gpus, experts: config.experts,
-                                                         selectedGPU: selected)
-            CompactGrid.draw(arrangement, data: data, selectedGPU: selected, in: cells, into: &grid, theme: theme)
-            if withLegend { CompactGrid.drawLegend(in: legend, into: &grid, theme: theme) }
+        case .compact(let arrangement, let legend):
+            CompactGrid.draw(arrangement, data: data, selectedGPU: selected, in: body, into: &grid, theme: theme)
+            if let legend { CompactGrid.drawLegend(in: legend, into: &grid, theme: theme) }
         }
     }
 }

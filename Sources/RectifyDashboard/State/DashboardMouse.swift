@@ -63,7 +63,7 @@ extension DashboardState {
             return panels.firstIndex { $0.contains(x: x, y: y) }
         case .page(let first, let panels, _):
             return panels.firstIndex { $0.contains(x: x, y: y) }.map { first + $0 }
-        case .compact(let arrangement):
+        case .compact(let arrangement, _):
             return arrangement.entries.firstIndex { $0.contains(x: x, y: y) }.map { arrangement.firstGPU + $0 }
         }
     }
