@@ -11,7 +11,7 @@ enum TerminalResetSequence {
     static let mouseOff = Array("\u{1B}[?1000l\u{1B}[?1002l\u{1B}[?1003l\u{1B}[?1005l\u{1B}[?1006l\u{1B}[?1015l".utf8)
 
     /// The current terminal's reset bytes, with mouse reporting off if it was on; needs the screen set up.
-    static func current(mouse: Bool = false) -> [UInt8] {
+    static func current(mouse: Bool) -> [UInt8] {
         let reset = capabilities.flatMap { name -> [UInt8] in
             guard let value = rc_terminfo_string(name) else { return [] }
             return withoutPadding(bytes(of: value))

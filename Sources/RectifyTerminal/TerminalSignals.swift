@@ -35,7 +35,7 @@ final class TerminalSignals {
 
     /// Captures the terminal's reset sequences for the crash handlers. Call right after the screen
     /// is set up (they come from its terminfo entry).
-    func armCrashRestore(mouse: Bool = false) {
+    func armCrashRestore(mouse: Bool) {
         let bytes = TerminalResetSequence.current(mouse: mouse)
         bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { ts_restore_set_sequences($0.baseAddress, $0.count) }

@@ -8,7 +8,6 @@ import TerminalCanvas
 /// text of the whole frame, and a size change a resize event `[seconds, "r", "WxH"]`. Lines are
 /// written whole and unbuffered, so a cast cut short by a signal is still valid JSON line by line.
 public final class CastRecorder {
-    public var path: String { file.path }
     private let file: CaptureFile
     private let term: String
     private let timestamp: Int

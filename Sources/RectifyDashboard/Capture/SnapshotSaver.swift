@@ -54,7 +54,7 @@ public struct SnapshotSaver: Sendable, Equatable {
     }
 
     /// The folder exists, is a folder and can be written to.
-    public func checkDirectory() throws(CaptureError) {
+    private func checkDirectory() throws(CaptureError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
             throw CaptureError("snapshot folder \(directory) does not exist")

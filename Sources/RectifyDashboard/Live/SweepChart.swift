@@ -70,10 +70,6 @@ public struct SweepChart: Sendable, Equatable {
     }
 
     /// The index of the factor nearest `factor` (the lower on a tie); 0 without factors.
-    public func nearestIndex(to factor: CapacityFactor) -> Int {
-        Self.nearestIndex(to: factor, in: factors)
-    }
-
     static func nearestIndex(to factor: CapacityFactor, in factors: [CapacityFactor]) -> Int {
         factors.indices.min { abs(factors[$0].tenThousandths - factor.tenThousandths) < abs(factors[$1].tenThousandths - factor.tenThousandths) } ?? 0
     }

@@ -8,9 +8,10 @@ enum SweepTuning {
         state.sweep?.factors ?? SweepChart.defaultFactors
     }
 
-    /// The cursor's index: where it was moved to, else the factor nearest the current one.
-    static func cursor(_ state: DashboardState) -> Int {
-        let all = factors(state)
+    /// The cursor's index among `factors` (default: the state's): where it was moved to, else the
+    /// factor nearest the current one. The overlay highlights the one Enter applies.
+    static func cursor(_ state: DashboardState, in factors: [CapacityFactor]? = nil) -> Int {
+        let all = factors ?? Self.factors(state)
         if let index = state.sweepCursor, all.indices.contains(index) { return index }
         return SweepChart.nearestIndex(to: state.config.capacityFactor, in: all)
     }

@@ -91,6 +91,11 @@ extension Format {
         return significant(seconds) + "s"
     }
 
+    /// `duration` in the glyphs' alphabet: `µs` or `us`, and their unknown mark.
+    static func duration(_ seconds: Double?, glyphs: Glyphs) -> String {
+        duration(seconds, micro: glyphs.unicode ? "µs" : "us", unknown: glyphs.unknown)
+    }
+
     /// Three significant digits for values from 1 to 999.
     private static func significant(_ value: Double) -> String {
         if value < 9.995 { return decimal(value, places: 2) }

@@ -31,7 +31,7 @@ enum GPUPanel {
         }
     }
 
-    static func drawTitle(gpu: Int, columns: BarRow.Columns, selected: Bool, sort: ExpertSort = .index, in rect: Rect,
+    static func drawTitle(gpu: Int, columns: BarRow.Columns, selected: Bool, sort: ExpertSort, in rect: Rect,
                           into grid: inout CellGrid, palette: Palette) {
         let name = "GPU \(gpu)"
         let end = grid.put(selected ? "[\(name)]" : name, in: rect, style: selected ? palette.selectedTitle : palette.title)

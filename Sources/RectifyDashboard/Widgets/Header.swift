@@ -89,7 +89,7 @@ enum Header {
         let items: [(String, String)] = [
             ("  follow ", "\(TerminalText.sanitized(follow.path)) L\(follow.layer)"),
             ("  step ", follow.lastStep.map(String.init) ?? glyphs.unknown),
-            ("  lag ", Format.duration(lag, micro: glyphs.unicode ? "µs" : "us", unknown: glyphs.unknown)),
+            ("  lag ", Format.duration(lag, glyphs: glyphs)),
             ("  skipped ", String(follow.skipped)),
         ] + (follow.rejected > 0 ? [("  rejected ", String(follow.rejected))] : [])
         for (label, value) in items {

@@ -40,9 +40,8 @@ enum Headline {
         add("lost", shown.totals.lostRate, base.totals.lostRate, lowerIsBetter: true, percent)
         add("padding", shown.totals.paddingRate, base.totals.paddingRate, lowerIsBetter: true, percent)
         add("covered", shown.totals.coverageRate, base.totals.coverageRate, lowerIsBetter: false, percent)
-        let micro = theme.glyphs.unicode ? "µs" : "us"
         add("est. step", shown.estimatedStepSeconds, base.estimatedStepSeconds, lowerIsBetter: true) {
-            Format.duration($0, micro: micro, unknown: unknown)
+            Format.duration($0, glyphs: theme.glyphs)
         }
         if let quality, shown.totals.steps > 0 {
             let config = snapshot.config

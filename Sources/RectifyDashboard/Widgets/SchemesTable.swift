@@ -14,7 +14,7 @@ enum SchemesTable {
 
     /// Most telling first: a short screen shows the top rows only.
     static let rows: [Row] = [
-        Row(label: "step time") { d, g in Format.duration(d.stepSeconds, micro: g.unicode ? "µs" : "us", unknown: g.unknown) },
+        Row(label: "step time") { d, g in Format.duration(d.stepSeconds, glyphs: g) },
         Row(label: "tokens/s") { d, g in d.tokensPerSecond.map { Format.count(Int($0.rounded())) } ?? g.unknown },
         Row(label: "measured") { d, g in d.measured.map { Format.decimal($0, places: 3) } ?? g.unknown },
         Row(label: "intended") { d, g in Format.percent(d.intended, unknown: g.unknown) },

@@ -76,7 +76,7 @@ enum SweepOverlay {
         drawLegend(in: inner.row(1), into: &grid, theme: theme)
         let recommendation = state.sweepRecommending ? chart.recommendation(state.tuningTargets) : nil
         let cursor = recommendation.flatMap { r in chart.factors.firstIndex(of: r.choice.capacityFactor) }
-            ?? (state.sweepCursor.flatMap { chart.factors.indices.contains($0) ? $0 : nil } ?? chart.nearestIndex(to: state.config.capacityFactor))
+            ?? SweepTuning.cursor(state, in: chart.factors)
         let hasLine = inner.height >= 5
         if hasLine {
             drawCursorLine(state: state, chart: chart, cursor: cursor, recommendation: recommendation,
@@ -135,7 +135,7 @@ enum SweepOverlay {
         // Long: `vanilla lost 3.1% pad 8.0% 92µs`; short: `v 3.1%/8.0%`.
         let long = RectifyMode.allCases.map { mode in
             "\(mode.label) lost \(Format.percent(row[mode].lost, unknown: unknown)) pad \(Format.percent(row[mode].padding, unknown: unknown)) "
-                + Format.duration(row[mode].stepSeconds, micro: glyphs.unicode ? "µs" : "us", unknown: unknown)
+                + Format.duration(row[mode].stepSeconds, glyphs: glyphs)
         }
         let short = RectifyMode.allCases.map { mode in
             "\(marker(mode)) \(Format.percent(row[mode].lost, unknown: unknown))/\(Format.percent(row[mode].padding, unknown: unknown))"
@@ -195,7 +195,7 @@ enum SweepOverlay {
     static func label(_ value: Double, _ axis: Axis, glyphs: Glyphs) -> String {
         switch axis {
         case .percent: return Format.percent(value, unknown: glyphs.unknown)
-        case .seconds: return Format.duration(value, micro: glyphs.unicode ? "µs" : "us", unknown: glyphs.unknown)
+        case .seconds: return Format.duration(value, glyphs: glyphs)
         case .plain: return Format.decimal(value, places: abs(value) >= 100 ? 0 : 2)
         }
     }

@@ -36,8 +36,8 @@ enum TotalsTable {
             (other.label, snapshot[other].totals, palette.label, palette.value),
         ]
         let previous = rect.height > 3 ? snapshot.previousSegment : nil
+        let changes = previous.map { changedSettings($0.segment, snapshot.segment) } ?? []
         if let previous {
-            let changes = changedSettings(previous.segment, snapshot.segment)
             let label = changes.count == 1 && changes[0].count <= labelWidth ? changes[0] : "before"
             rows.append((label, previous[mode], palette.pending, palette.label))
         }
@@ -60,8 +60,7 @@ enum TotalsTable {
         putTrailer(Format.steps(snapshot[mode].totals.steps) + since, in: rect, column: column, row: 0,
                    into: &grid, style: palette.label)
         if let previous {
-            let described = ([Format.steps(previous[mode].steps)] + changedSettings(previous.segment, snapshot.segment))
-                .joined(separator: "  ")
+            let described = ([Format.steps(previous[mode].steps)] + changes).joined(separator: "  ")
             putTrailer(described, in: rect, column: column, row: 3, into: &grid, style: palette.label)
         }
     }
