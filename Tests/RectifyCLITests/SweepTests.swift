@@ -27,6 +27,20 @@ struct SweepTests {
         return (try #require(json.object("config")), try #require(json.objects("points")))
     }
 
+    @Test("dropless, evaluated at the first factor only and carried, equals dropless swept at each factor on its own")
+    func droplessCarried() throws {
+        func dropless(_ factors: String) throws -> [[String: Any]] {
+            try Self.points(Self.small + ["--capacity-factors", factors, "--modes", "dropless,ir"]).points
+                .filter { $0["mode"] as? String == "dropless" }
+        }
+        let swept = try dropless("0.5,1.25,2")
+        #expect(swept.count == 3)
+        for (index, factor) in ["0.5", "1.25", "2"].enumerated() {
+            let alone = try #require(try dropless(factor).first)
+            #expect(NSDictionary(dictionary: swept[index]).isEqual(to: alone), "cf \(factor)")
+        }
+    }
+
     @Test("JSON: config with factors and modes, one point per (mode, factor)")
     func jsonShape() throws {
         let (config, points) = try Self.points(Self.small + ["--capacity-factors", "0.5:1.5:0.5"])

@@ -73,6 +73,11 @@ public struct CapacitySweep {
         return config
     }
 
+    /// Schemes whose every figure, cost, output error and quality value is the same at any
+    /// capacity factor (dropless has no capacity): evaluated at the first factor only, and that
+    /// point is carried to the others.
+    static let factorFree: Set<RoutingScheme> = [.baseline(.dropless)]
+
     /// Evaluates every batch at the next factor; returns false once the sweep is complete.
     /// Throws `ConfigError` for a factor the configuration refuses, `RoutingError` from routing.
     @discardableResult
@@ -80,17 +85,25 @@ public struct CapacitySweep {
         guard !isComplete else { return false }
         let factor = factors[rows.count]
         let config = try config(at: factor)
-        var totals = schemes.map(SchemeTotals.init)
+        // A scheme listed twice keeps its first entry, as `evaluation[scheme]` does.
+        let first = rows.first.map { Dictionary(zip(schemes, $0), uniquingKeysWith: { a, _ in a }) } ?? [:]
+        let carried = { (scheme: RoutingScheme) in Self.factorFree.contains(scheme) ? first[scheme] : nil }
+        let evaluated = schemes.filter { carried($0) == nil }
+        var totals = evaluated.map(SchemeTotals.init)
         for batch in batches {
-            let evaluation = try evaluator.evaluate(batch, config: config)
-            for (index, scheme) in schemes.enumerated() {
+            let evaluation = try evaluator.evaluate(batch, config: config, schemes: evaluated)
+            for (index, scheme) in evaluated.enumerated() {
                 if let step = evaluation[scheme] { totals[index].add(step) }
             }
         }
         let quality = evaluator.settings.quality
-        rows.append(zip(schemes, totals).map { scheme, sum in
-            Point(scheme: scheme, capacityFactor: factor, totals: sum,
-                  measuredQuality: quality?.value(config: config, scheme: scheme))
+        let sums = Dictionary(zip(evaluated, totals), uniquingKeysWith: { a, _ in a })
+        rows.append(schemes.map { scheme in
+            if let point = carried(scheme) {
+                return Point(scheme: scheme, capacityFactor: factor, totals: point.totals, measuredQuality: point.measuredQuality)
+            }
+            return Point(scheme: scheme, capacityFactor: factor, totals: sums[scheme] ?? SchemeTotals(scheme),
+                         measuredQuality: quality?.value(config: config, scheme: scheme))
         })
         return !isComplete
     }

@@ -94,9 +94,12 @@ public struct StepEvaluator {
         self.router = router
     }
 
-    /// Evaluates one batch at `config`.
-    public mutating func evaluate(_ batch: RoutingBatch, config: RoutingConfig) throws(RoutingError) -> StepEvaluation {
-        try StepEvaluation(batch: batch, config: config, settings: settings, router: router, fidelity: measure(for: batch))
+    /// Evaluates one batch at `config`, with `schemes` instead of the settings' when given.
+    public mutating func evaluate(_ batch: RoutingBatch, config: RoutingConfig,
+                                  schemes: [RoutingScheme]? = nil) throws(RoutingError) -> StepEvaluation {
+        var settings = self.settings
+        if let schemes { settings.schemes = schemes }
+        return try StepEvaluation(batch: batch, config: config, settings: settings, router: router, fidelity: measure(for: batch))
     }
 
     /// The networks that measure `batch`: made at the first batch with hidden states and kept.
