@@ -34,9 +34,10 @@ import RectifyEngine
         for mode in RectifyMode.allCases {
             let data = snapshot[mode]
             #expect(data.latest == expected[4][mode])
-            var totals = SchemeTotals(mode: mode)
-            for step in expected { if let f = step[mode] { totals.add(f) } }
+            let batches = try CapacitySweep.readBatches(from: try Self.preset.makeSource(threads: 1), count: 5)
+            let totals = try Fixtures.totals(mode, batches: batches, config: Self.preset.routing, cost: Self.preset.cost)
             #expect(data.totals == totals)
+            #expect(totals.cost.steps == 5 && data.estimatedStepSeconds == totals.cost.meanStepSeconds)
             let lost = expected.compactMap { $0[mode] }.map { Float($0.unrecovered) / Float($0.requested) }
             let padding = expected.compactMap { $0[mode] }.map { Float($0.residualPadding) / Float($0.slots) }
             #expect(data.lostHistory.suffix(10) == lost)

@@ -12,12 +12,11 @@ import TerminalCanvas
         return config
     }
 
-    /// The worked batch routed `count` times with `config` by the router itself, as totals.
+    /// The worked batch routed `count` times with `config` by the router itself, as totals (with
+    /// the cost model's estimates, which the headline's step time reads).
     static func expectedTotals(_ mode: RectifyMode, config: RoutingConfig, count: Int) throws -> SchemeTotals {
-        let figures = try #require(try Router(threads: 1).route(Fixtures.workedBatch(), config: config).figures(mode))
-        var totals = SchemeTotals(mode: mode)
-        for _ in 0..<count { totals.add(figures) }
-        return totals
+        try Fixtures.totals(mode, batches: Array(repeating: Fixtures.workedBatch(), count: count), config: config,
+                            cost: Fixtures.workedPreset().cost)
     }
 
     @Test("a cf change starts a segment: its totals restart, the previous segment's are kept")

@@ -42,6 +42,21 @@ enum Fixtures {
                mode: .irfr, workload: .synthetic(SyntheticParameters()))
     }
 
+    /// `mode`'s totals over `batches` routed by the router itself with `config`, each step with
+    /// the cost model's estimate under `cost`: what the engine's segment totals must hold.
+    static func totals(_ mode: RectifyMode, batches: [RoutingBatch], config: RoutingConfig,
+                       cost: CostSettings) throws -> SchemeTotals {
+        var totals = SchemeTotals(mode: mode)
+        for batch in batches {
+            let analysis = try Router(threads: 1).route(batch, config: config)
+            guard let figures = analysis.figures(mode) else { continue }
+            let estimate = StepWork(analysis: analysis, mode: mode, dispatch: cost.dispatch).map { CostModel.estimate($0, settings: cost) }
+            totals.add(SchemeEvaluation(scheme: .rectify(mode), figures: SchemeFigures(figures), modeFigures: figures,
+                                        cost: estimate, fidelity: nil, measuredQuality: nil))
+        }
+        return totals
+    }
+
     static func workedBatch(step: Int = 0) -> RoutingBatch {
         RoutingBatch(step: step, tokens: 8, experts: 4, logits: workedLogits)
     }

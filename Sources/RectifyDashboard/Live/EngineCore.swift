@@ -181,9 +181,9 @@ final class EngineCore {
         for mode in RectifyMode.allCases {
             guard let figures = analysis.figures(mode) else { continue }
             // The headline's step time: the cost model on this step's work (cheap: G x E sums).
-            let seconds = StepWork(analysis: analysis, mode: mode, dispatch: preset.cost.dispatch)
-                .map { CostModel.estimate($0, settings: preset.cost).stepSeconds }
-            modes[mode].record(figures, gpus: config.gpus, stepSeconds: seconds)
+            let cost = StepWork(analysis: analysis, mode: mode, dispatch: preset.cost.dispatch)
+                .map { CostModel.estimate($0, settings: preset.cost) }
+            modes[mode].record(figures, gpus: config.gpus, cost: cost)
         }
         if !rerouting { step += 1 }
         batchStep = batch.step

@@ -18,9 +18,7 @@ public struct ModeSnapshot: Sendable {
     /// Per step: `residualPadding / slots`.
     public private(set) var paddingHistory: SeriesHistory
     /// The cost model's mean estimated step time over the current segment; `nil` before an estimate.
-    public var estimatedStepSeconds: Double? { stepEstimates > 0 ? stepSecondsSum / Double(stepEstimates) : nil }
-    private var stepSecondsSum = 0.0
-    private var stepEstimates = 0
+    public var estimatedStepSeconds: Double? { totals.cost.meanStepSeconds }
 
     public init(mode: RectifyMode, historyLength: Int) {
         self.mode = mode
@@ -29,14 +27,12 @@ public struct ModeSnapshot: Sendable {
         paddingHistory = SeriesHistory(capacity: historyLength)
     }
 
-    /// Adds one routed step.
-    public mutating func record(_ figures: StepFigures, gpus gpuCount: Int, stepSeconds: Double? = nil) {
+    /// Adds one routed step, with the cost model's estimate of it when there is one.
+    public mutating func record(_ figures: StepFigures, gpus gpuCount: Int, cost: StepCost? = nil) {
         latest = figures
-        totals.add(figures)
-        if let stepSeconds, stepSeconds.isFinite {
-            stepSecondsSum += stepSeconds
-            stepEstimates += 1
-        }
+        totals.add(SchemeEvaluation(scheme: .rectify(mode), figures: SchemeFigures(figures), modeFigures: figures,
+                                    cost: cost.flatMap { $0.stepSeconds.isFinite ? $0 : nil }, fidelity: nil,
+                                    measuredQuality: nil))
         lostHistory.append(figures.requested > 0 ? Float(figures.unrecovered) / Float(figures.requested) : 0)
         paddingHistory.append(figures.slots > 0 ? Float(figures.residualPadding) / Float(figures.slots) : 0)
         let experts = figures.expertKept.count
@@ -65,7 +61,6 @@ public struct ModeSnapshot: Sendable {
     /// Starts the totals of a new segment; the histories go on, marked where it begins.
     public mutating func startSegment() {
         totals = SchemeTotals(mode: mode)
-        clearEstimates()
         lostHistory.markSegmentStart()
         paddingHistory.markSegmentStart()
     }
@@ -73,7 +68,6 @@ public struct ModeSnapshot: Sendable {
     /// Clears totals and histories; the latest step stays on screen.
     public mutating func resetStatistics() {
         totals = SchemeTotals(mode: mode)
-        clearEstimates()
         lostHistory.removeAll()
         paddingHistory.removeAll()
     }
@@ -84,10 +78,5 @@ public struct ModeSnapshot: Sendable {
         latest = nil
         gpus = []
         peakBeyondCapacity = 0
-    }
-
-    private mutating func clearEstimates() {
-        stepSecondsSum = 0
-        stepEstimates = 0
     }
 }
