@@ -31,8 +31,7 @@ enum SweepCommand {
         name: "sweep",
         summary: "Sweep the capacity factor: every figure per (mode, capacity factor), averaged over the same batches.",
         usage: "rectify sweep [--preset NAME|FILE] [--trace FILE.npy] [--capacity-factors A:B:S|F,F...] [--modes M[,M...]] [--steps N] [--format table|json|csv] [--svg FILE]",
-        options: ScenarioOptions.declarations.filter { option in !Keys.scenarioLeftOut.contains { $0.spec.name == option.spec.name } }
-            + [Keys.capacityFactors, Keys.modes, Keys.steps, Keys.format, Keys.svg, Keys.threads],
+        options: workloadOptions + [Keys.capacityFactors, Keys.modes, Keys.steps, Keys.format, Keys.svg, Keys.threads],
         notes: """
         The N batches are generated (or read from the trace) once and routed again at every capacity factor, so
         every point sees the same tokens. Figures are means per step; a figure that does not apply to a scheme
@@ -45,13 +44,27 @@ enum SweepCommand {
         Exit status: 0 success, 2 usage or invalid input, 1 runtime error.
         """, readsConfig: true)
 
+    /// The workload options of a sweep (and of `tune`, which runs one): the scenario's but those a
+    /// sweep sets itself.
+    static let workloadOptions = ScenarioOptions.declarations.filter { option in
+        !Keys.scenarioLeftOut.contains { $0.spec.name == option.spec.name }
+    }
+
+    /// `--steps`, or the default of a sweep (and of `tune`).
+    static func steps(_ args: ParsedArguments) throws(CLIError) -> Int { try args[Keys.steps] ?? 4 }
+
+    /// `--capacity-factors`, or the default ones, checked as if given (`command` names the command in errors).
+    static func factors(_ args: ParsedArguments, command: String) throws(CLIError) -> [CapacityFactor] {
+        if let given = try args[Keys.capacityFactors] { return given }
+        return try Keys.capacityFactors.parse(defaultFactors, command)
+    }
+
     static func run(_ arguments: [String]) throws(CLIError) -> String {
         guard let args = try spec.parseOptions(arguments) else { return spec.help }
-        let steps = try args[Keys.steps] ?? 4
+        let steps = try Self.steps(args)
         let format = try args[Keys.format] ?? .table
         let threads = try args[Keys.threads]
-        let factors: [CapacityFactor]
-        if let given = try args[Keys.capacityFactors] { factors = given } else { factors = try Keys.capacityFactors.parse(defaultFactors, spec.name) }
+        let factors = try Self.factors(args, command: spec.name)
         let schemes = try args[Keys.modes] ?? RoutingScheme.allCases
         let svgPath = try args[Keys.svg]
         if let svg = svgPath {

@@ -44,7 +44,7 @@ enum TuneCommand {
 
     /// The sweep's options but its output ones (`--format` differs, no `--svg`).
     private static var sweepOptions: [any OptionDeclaration] {
-        ScenarioOptions.declarations.filter { option in !SweepCommand.Keys.scenarioLeftOut.contains { $0.spec.name == option.spec.name } }
+        SweepCommand.workloadOptions
             + [SweepCommand.Keys.capacityFactors, SweepCommand.Keys.modes, SweepCommand.Keys.steps, SweepCommand.Keys.threads]
     }
 
@@ -64,14 +64,9 @@ enum TuneCommand {
     /// The output and whether the recommendation meets the targets (`--help`: the help, true).
     static func run(_ arguments: [String]) throws(CLIError) -> (String, Bool) {
         guard let args = try spec.parseOptions(arguments) else { return (spec.help, true) }
-        let steps = try args[SweepCommand.Keys.steps] ?? 4
+        let steps = try SweepCommand.steps(args)
         let threads = try args[SweepCommand.Keys.threads]
-        let factors: [CapacityFactor]
-        if let given = try args[SweepCommand.Keys.capacityFactors] {
-            factors = given
-        } else {
-            factors = try SweepCommand.Keys.capacityFactors.parse(SweepCommand.defaultFactors, spec.name)
-        }
+        let factors = try SweepCommand.factors(args, command: spec.name)
         let schemes = try args[SweepCommand.Keys.modes] ?? RoutingScheme.allCases
         guard schemes.contains(where: { $0.mode != nil }) else {
             throw .usage(UsageError("--modes needs at least one rectify mode to recommend: vanilla, ir, fr or ir+fr", command: spec.name))
