@@ -147,18 +147,14 @@ extension RunReport {
         return (lines + totalLines()).joined(separator: "\n") + "\n"
     }
 
-    static let csvColumns = ["mode", "step", "capacity", "requested", "kept", "dropped", "recovered", "unrecovered",
-                             "irTokens", "filled", "slots", "padding", "residualPadding", "crossGPU", "coveredTokens",
-                             "tokens", "imbalance", "dropRate", "paddingRate", "gpuLoad",
+    static let csvColumns = ["mode", "step"] + SpecCounts.names + ["imbalance", "dropRate", "paddingRate", "gpuLoad",
                              "outputError", "stepTime", "usefulTokensPerSecond"] + QualityJSON.gateMassKeys
 
     /// A step's row: gpuLoad as `;`-separated counts; an empty cell is a figure that does not
     /// apply (output error without hidden states). A `total` row per mode follows its steps.
     private static func csvRow(_ step: ModeStep, mode: RectifyMode) -> String {
         let f = step.figures, estimate = step.estimate
-        return ([mode.rawValue] + [f.step, f.capacity, f.requested, f.kept, f.dropped, f.recovered, f.unrecovered,
-                f.irTokens, f.filled, f.slots, f.padding, f.residualPadding, f.crossGPU, f.coveredTokens,
-                f.tokens].map(String.init) + [csvNumber(f.imbalance), csvNumber(f.dropRate), csvNumber(f.paddingRate),
+        return ([mode.rawValue] + ([f.step] + f.specCounts).map(String.init) + [csvNumber(f.imbalance), csvNumber(f.dropRate), csvNumber(f.paddingRate),
                 f.gpuLoad.map(String.init).joined(separator: ";"), csvFinite(estimate.outputError),
                 csvFinite(estimate.stepTime), csvFinite(estimate.usefulTokensPerSecond)]
                 + QualityJSON.gateMassValues(f.gateMass).map(csvFinite)).joined(separator: ",")
@@ -166,9 +162,7 @@ extension RunReport {
 
     private static func csvTotalRow(_ run: ModeRun) -> String {
         let t = run.totals
-        return ([run.mode.rawValue, "total"] + [t.capacity, t.requested, t.kept, t.dropped, t.recovered, t.unrecovered,
-                t.irTokens, t.filled, t.slots, t.padding, t.residualPadding, t.crossGPU, t.coveredTokens,
-                t.tokens].map(csvCount) + [csvNumber(t.imbalance), csvNumber(t.dropRate), csvNumber(t.paddingRate),
+        return ([run.mode.rawValue, "total"] + t.specCounts.map(csvCount) + [csvNumber(t.imbalance), csvNumber(t.dropRate), csvNumber(t.paddingRate),
                 t.gpuLoad.map(String.init).joined(separator: ";"), csvFinite(run.outputError),
                 csvFinite(run.cost.meanStepSeconds), csvFinite(run.cost.usefulTokensPerSecond)]
                 + QualityJSON.gateMassValues(t.gateMass).map(csvFinite)).joined(separator: ",")

@@ -201,12 +201,8 @@ enum ConfigJSON {
 /// they do not apply), then the gate-mass figures.
 enum FiguresJSON {
     static func step(_ f: StepFigures, estimate: RunReport.StepEstimate?, detail: RunReport.StepDetail?) -> JSONValue {
-        var members: [(key: String, value: JSONValue)] = [
-            ("step", .int(f.step)), ("capacity", .int(f.capacity)), ("requested", .int(f.requested)),
-            ("kept", .int(f.kept)), ("dropped", .int(f.dropped)), ("recovered", .int(f.recovered)),
-            ("unrecovered", .int(f.unrecovered)), ("irTokens", .int(f.irTokens)), ("filled", .int(f.filled)),
-            ("slots", .int(f.slots)), ("padding", .int(f.padding)), ("residualPadding", .int(f.residualPadding)),
-            ("crossGPU", .int(f.crossGPU)), ("coveredTokens", .int(f.coveredTokens)), ("tokens", .int(f.tokens)),
+        var members: [(key: String, value: JSONValue)] = [("step", .int(f.step))]
+            + zip(SpecCounts.names, f.specCounts).map { ($0, .int($1)) } + [
             ("gpuLoad", .ints(f.gpuLoad)), ("imbalance", .double(f.imbalance)),
             ("outputError", .double(estimate?.outputError)), ("stepTime", .double(estimate?.stepTime)),
             ("usefulTokensPerSecond", .double(estimate?.usefulTokensPerSecond)),
@@ -226,12 +222,7 @@ enum FiguresJSON {
 
     static func total(_ run: RunReport.ModeRun) -> JSONValue {
         let t = run.totals
-        return .object([
-            ("steps", .int(t.steps)), ("capacity", count(t.capacity)), ("requested", count(t.requested)),
-            ("kept", .int(t.kept)), ("dropped", count(t.dropped)), ("recovered", count(t.recovered)),
-            ("unrecovered", count(t.unrecovered)), ("irTokens", count(t.irTokens)), ("filled", count(t.filled)),
-            ("slots", count(t.slots)), ("padding", count(t.padding)), ("residualPadding", count(t.residualPadding)),
-            ("crossGPU", .int(t.crossGPU)), ("coveredTokens", .int(t.coveredTokens)), ("tokens", .int(t.tokens)),
+        return .object([("steps", .int(t.steps))] + zip(SpecCounts.names, t.specCounts).map { ($0, count($1)) } + [
             ("gpuLoad", .ints(t.gpuLoad)), ("imbalance", .double(t.imbalance)),
             ("dropRate", .double(t.dropRate)), ("paddingRate", .double(t.paddingRate)),
             ("outputError", .double(run.outputError)), ("stepTime", .double(t.cost.meanStepSeconds)),

@@ -34,17 +34,12 @@ public enum StepReport {
 
     /// The counts both a step and a run have, by their spec names.
     private static func counts(_ values: [Int?]) -> [(key: String, value: JSONValue)] {
-        zip(countNames, values).map { ($0, $1.map(JSONValue.int) ?? .null) }
+        zip(SpecCounts.names, values).map { ($0, $1.map(JSONValue.int) ?? .null) }
     }
-
-    private static let countNames = ["capacity", "requested", "kept", "dropped", "recovered", "unrecovered",
-                                     "irTokens", "filled", "slots", "padding", "residualPadding", "crossGPU",
-                                     "coveredTokens", "tokens"]
 
     static func step(_ f: StepFigures) -> JSONValue {
         .object([("index", .int(f.step))]
-                + counts([f.capacity, f.requested, f.kept, f.dropped, f.recovered, f.unrecovered, f.irTokens,
-                          f.filled, f.slots, f.padding, f.residualPadding, f.crossGPU, f.coveredTokens, f.tokens])
+                + counts(f.specCounts)
                 + [("gpuLoad", .ints(f.gpuLoad)), ("imbalance", .double(f.imbalance)),
                    ("dropRate", .double(f.dropRate)), ("paddingRate", .double(f.paddingRate)),
                    ("expertLoad", .ints(f.expertLoad)), ("expertDropped", .ints(f.expertDropped))])
@@ -52,8 +47,7 @@ public enum StepReport {
 
     static func totals(_ t: SchemeTotals) -> JSONValue {
         .object([("steps", .int(t.steps))]
-                + counts([t.capacity, t.requested, t.kept, t.dropped, t.recovered, t.unrecovered, t.irTokens,
-                          t.filled, t.slots, t.padding, t.residualPadding, t.crossGPU, t.coveredTokens, t.tokens])
+                + counts(t.specCounts)
                 + [("gpuLoad", .ints(t.gpuLoad)), ("imbalance", .double(t.imbalance)),
                    ("dropRate", .double(t.dropRate)), ("paddingRate", .double(t.paddingRate))])
     }
