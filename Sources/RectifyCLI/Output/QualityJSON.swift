@@ -31,7 +31,12 @@ enum QualityJSON {
 
     /// A run's measured quality under `mode`, or null: no measurement for these settings.
     static func measured(_ quality: MeasuredQuality?, config: RoutingConfig, mode: RectifyMode) -> JSONValue {
-        guard let quality, let value = quality.value(config: config, mode: mode) else { return .null }
+        measured(quality, value: quality?.value(config: config, mode: mode))
+    }
+
+    /// The same for a value already looked up in `quality` (a sweep point carries its own).
+    static func measured(_ quality: MeasuredQuality?, value: Double?) -> JSONValue {
+        guard let quality, let value else { return .null }
         return .object([("metric", .string(quality.metric)), ("value", .double(value)),
                         ("dropless", .double(quality.dropless)), ("lowerIsBetter", .bool(quality.lowerIsBetter)),
                         ("source", .string(quality.source))])

@@ -89,12 +89,8 @@ struct SweepReport: Sendable {
     }
 
     func pointJSON(_ p: CapacitySweep.Point) -> JSONValue {
-        var measured = JSONValue.null
-        if case .rectify(let mode) = p.scheme {
-            var config = preset.routing
-            config.capacityFactor = p.capacityFactor
-            measured = QualityJSON.measured(preset.quality, config: config, mode: mode)
-        }
+        // Baselines stay null here (the point holds dropless's reference value too).
+        let measured = p.scheme.mode == nil ? .null : QualityJSON.measured(preset.quality, value: p.measuredQuality)
         return .object([
             ("mode", .string(p.scheme.label)), ("capacityFactor", .number(p.capacityFactor.description)),
             ("steps", .int(p.steps)), ("capacity", p.capacity.map(JSONValue.int) ?? .null),
