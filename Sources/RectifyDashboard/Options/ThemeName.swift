@@ -7,11 +7,4 @@ public enum ThemeName: String, CaseIterable, Hashable, Sendable {
     case dark
     /// Colours for a light (white) terminal background: no yellow or light grey text.
     case light
-
-    /// The theme after this one, wrapping around (the `L` key).
-    public var next: ThemeName {
-        let all = Self.allCases
-        let index = all.firstIndex(of: self) ?? 0
-        return all[(index + 1) % all.count]
-    }
 }

@@ -36,12 +36,9 @@ public final class DashboardProgram: TerminalProgram {
     /// Uses an engine the caller drives (tests pump it by hand instead of starting its thread).
     public init(preset: Preset, options: DashboardOptions, engine: LiveEngine) {
         state = DashboardState(preset: preset, presets: options.presets, display: options.display,
-                               paused: options.startPaused, throttle: options.startThrottle)
-        if options.presenting {
-            state.presenting = true
-            state.headlineVisible = true
-            state.presenterThrottle = options.stepsPerSecond == nil
-        }
+                               paused: options.startPaused, throttle: options.stepsPerSecond)
+        // As the `P` key would; the engine already starts at `startThrottle`, the throttle this leaves.
+        if options.presenting { _ = Presenter.toggle(&state) }
         state.tuningTargets = options.tuningTargets
         self.engine = engine
         // Starting paused shows the first batch, then waits: an empty screen would tell nothing.

@@ -27,7 +27,7 @@ extension DashboardState {
             next.mode = mode
             next.tour = nil
         case .cycleMode:
-            next.mode = SettingSteps.nextMode(after: state.mode)
+            next.mode = state.mode.next
             next.tour = nil
         case .capacityFactor(let delta):
             let factor = SettingSteps.capacityFactor(state.config.capacityFactor, by: delta)
@@ -47,7 +47,7 @@ extension DashboardState {
                 commands.append(.setConfig(next.config))
             }
         case .cycleDropPolicy:
-            next.config.dropPolicy = SettingSteps.nextDropPolicy(after: state.config.dropPolicy)
+            next.config.dropPolicy = state.config.dropPolicy.next
             commands.append(.setConfig(next.config))
         case .preset(let delta):
             guard state.presets.count > 1 else {

@@ -3,13 +3,6 @@
 public enum ExpertSort: String, Hashable, Sendable, CaseIterable {
     case index, load, overflow, padding
 
-    /// The next order in the cycle index, load, overflow, padding.
-    public var next: ExpertSort {
-        let all = Self.allCases
-        let position = all.firstIndex(of: self) ?? 0
-        return all[(position + 1) % all.count]
-    }
-
     /// The short word the panel titles show (`by ovf`), matching the number column headings.
     public var label: String {
         switch self {

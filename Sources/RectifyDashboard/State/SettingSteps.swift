@@ -30,18 +30,4 @@ public enum SettingSteps {
         if delta > 0 { return max(current, min(target, range.upperBound)) }
         return min(current, max(target, range.lowerBound))
     }
-
-    /// The next drop policy in the order score, position, choice.
-    public static func nextDropPolicy(after policy: DropPolicy) -> DropPolicy {
-        let all = DropPolicy.allCases
-        let index = all.firstIndex(of: policy) ?? 0
-        return all[(index + 1) % all.count]
-    }
-
-    /// The next mode in the order vanilla, IR, FR, IR+FR.
-    public static func nextMode(after mode: RectifyMode) -> RectifyMode {
-        let all = RectifyMode.allCases
-        let index = all.firstIndex(of: mode) ?? 0
-        return all[(index + 1) % all.count]
-    }
 }
