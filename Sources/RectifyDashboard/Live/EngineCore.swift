@@ -67,19 +67,14 @@ final class EngineCore {
             details = nil
             preset = next
             config = next.routing
-            startSegment()
+            closeSegment()
             modes = PerMode { ModeSnapshot(mode: $0, historyLength: historyLength) }
             rerouted = false
             endOfTrace = false
             halted = false
             message = nil
-        } catch let error as ConfigError {
-            reject("preset \(next.name): \(error.description)")
-        } catch let error as WorkloadError {
-            reject("preset \(next.name): \(error.description)")
-        } catch let error as MemoryError {
-            reject("preset \(next.name): \(error.description)")
         } catch {
+            // Every error here (ConfigError, WorkloadError, MemoryError) describes itself.
             reject("preset \(next.name): \(error)")
         }
     }
@@ -204,11 +199,16 @@ final class EngineCore {
 
     /// Closes the current segment (kept for comparison when it has steps) and opens one for the
     /// preset and settings now in effect.
-    private func startSegment() {
+    private func closeSegment() {
         if segment.firstStep != nil {
             previousSegment = FinishedSegment(segment: segment, totals: PerMode { modes[$0].totals })
         }
         segment = Segment(serial: segment.serial + 1, presetName: preset.name, config: config)
+    }
+
+    /// A settings change: a new segment, every mode's totals restarted, its histories marked there.
+    private func startSegment() {
+        closeSegment()
         for mode in RectifyMode.allCases { modes[mode].startSegment() }
     }
 
