@@ -83,20 +83,14 @@ extension DashboardState {
         case .toggleCompare:
             next.view = state.view == .compare ? .main : .compare
         case .toggleSweep:
-            next.sweepVisible.toggle()
-            commands.append(next.sweepVisible ? .startSweep : .cancelSweep)
-            next.resetSweep()
+            commands.append(next.setSweep(open: !state.sweepVisible))
         case .sweepCursor(let delta):
             SweepTuning.moveCursor(&next, by: delta)
         case .applySweep:
             commands += SweepTuning.apply(&next)
         case .recommend:
             // From the main screen too: the sweep opens, and the recommendation shows when it is done.
-            if !next.sweepVisible {
-                next.sweepVisible = true
-                next.resetSweep()
-                commands.append(.startSweep)
-            }
+            if !next.sweepVisible { commands.append(next.setSweep(open: true)) }
             SweepTuning.recommend(&next)
         case .toggleZoom:
             next.view = state.view == .zoom ? .main : .zoom
@@ -144,9 +138,7 @@ extension DashboardState {
                 next.helpVisible = false
                 next.helpScroll = 0
             } else if state.sweepVisible {
-                next.sweepVisible = false
-                next.resetSweep()
-                commands.append(.cancelSweep)
+                commands.append(next.setSweep(open: false))
             } else if state.tour != nil {
                 next.tour = nil
             } else if state.beforeAfter {

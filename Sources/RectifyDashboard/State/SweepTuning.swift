@@ -54,9 +54,7 @@ enum SweepTuning {
             applied += " (unchanged)"
         }
         state.notice = applied
-        state.sweepVisible = false
-        state.resetSweep()
-        commands.append(.cancelSweep)
+        commands.append(state.setSweep(open: false))
         return commands
     }
 
@@ -79,10 +77,13 @@ enum SweepTuning {
 }
 
 extension DashboardState {
-    /// Forgets the sweep's cursor, recommendation and figures (the overlay opened or closed).
-    mutating func resetSweep() {
+    /// Opens or closes the sweep overlay, forgetting its cursor, recommendation and figures;
+    /// returns what the engine must do (start the sweep, or cancel it).
+    mutating func setSweep(open: Bool) -> EngineCommand {
+        sweepVisible = open
         sweepCursor = nil
         sweepRecommending = false
         sweep = nil
+        return open ? .startSweep : .cancelSweep
     }
 }
