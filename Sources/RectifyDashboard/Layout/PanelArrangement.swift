@@ -60,9 +60,14 @@ public enum PanelArrangement: Equatable, Sendable {
         let columns = (gpus + maxRows - 1) / maxRows
         let widths = body.columns(columns, gap: panelGap)
         guard let narrowest = widths.map(\.width).min(), narrowest >= minimumWidth else { return nil }
-        return (0..<gpus).map { gpu in
-            let column = widths[gpu % columns]
-            return Rect(x: column.x, y: body.y + (gpu / columns) * panelHeight, width: column.width, height: panelHeight)
+        return panels(count: gpus, columns: widths, top: body.y, panelHeight: panelHeight)
+    }
+
+    /// `count` panels filled row by row into `columns`, `panelHeight` rows each from row `top`.
+    private static func panels(count: Int, columns: [Rect], top: Int, panelHeight: Int) -> [Rect] {
+        (0..<count).map { i in
+            let column = columns[i % columns.count]
+            return Rect(x: column.x, y: top + (i / columns.count) * panelHeight, width: column.width, height: panelHeight)
         }
     }
 
@@ -75,12 +80,8 @@ public enum PanelArrangement: Equatable, Sendable {
         let perPage = min(gpus, rows * columns)
         let first = (min(max(0, selectedGPU), gpus - 1) / perPage) * perPage
         let count = min(perPage, gpus - first)
-        let widths = area.columns(columns, gap: panelGap)
-        let panels = (0..<count).map { i -> Rect in
-            let column = widths[i % columns]
-            return Rect(x: column.x, y: area.y + (i / columns) * panelHeight, width: column.width, height: panelHeight)
-        }
-        return .page(first: first, panels: panels, note: note)
+        return .page(first: first, panels: panels(count: count, columns: area.columns(columns, gap: panelGap),
+                                                  top: area.y, panelHeight: panelHeight), note: note)
     }
 }
 
