@@ -28,6 +28,8 @@ struct BarRow {
 
         var load: Int { kept + filled + irWork }
         var padding: Int { max(0, capacity - kept - filled) }
+        /// IR recovered every drop (none lost); the bar's clip mark and the compact cell show it.
+        var allRecovered: Bool { recovered >= overflow }
     }
 
     /// How much of the capacity the part beyond the marker represents; one scale for every bar
@@ -74,6 +76,11 @@ struct BarRow {
 
         /// Where the load column starts, relative to the row.
         var loadColumn: Int { label + 1 + bar + 1 }
+
+        /// The bar's cells in `row` (a panel row): after the label, at most `bar` wide.
+        func barRect(in row: Rect) -> Rect {
+            Rect(x: row.x + label + 1, y: row.y, width: min(bar, max(0, row.width - label - 1)), height: 1)
+        }
     }
 
     /// Draws expert `expert`'s row into `rect` (one row).
@@ -82,8 +89,7 @@ struct BarRow {
         let palette = theme.palette
         grid.clear(rect)
         grid.put(Format.left("e\(expert)", columns.label), in: rect, style: palette.label)
-        let bar = Rect(x: rect.x + columns.label + 1, y: rect.y, width: min(columns.bar, max(0, rect.width - columns.label - 1)), height: 1)
-        drawBar(values, scale: scale, in: bar, into: &grid, theme: theme)
+        drawBar(values, scale: scale, in: columns.barRect(in: rect), into: &grid, theme: theme)
         var column = columns.loadColumn
         grid.put(Format.right(Format.count(values.load), numberWidth), in: rect, column: column, style: palette.value)
         column += numberWidth + 1
@@ -110,11 +116,10 @@ struct BarRow {
                                                 / (scale.capacity + scale.beyond)))
         let outside = usable - inside
         // Cumulative rounding so segments add up exactly; a non-zero segment gets at least one cell.
-        /// Two segments from `start`, then padding up to `width` cells.
-        func paintSegments(_ first: Cell, until firstEnd: Int, then second: Cell, until secondEnd: Int,
-                           width: Int, from start: Int) {
+        /// Segments from `start`, each up to its end (ends in order), then padding up to `width` cells.
+        func paintSegments(_ segments: [(cell: Cell, end: Int)], width: Int, from start: Int) {
             for column in 0..<max(0, width) {
-                let cell = column < firstEnd ? first : column < secondEnd ? second : Cell(glyphs.padding)
+                let cell = segments.first { column < $0.end }?.cell ?? Cell(glyphs.padding)
                 grid.set(cell, in: rect, column: start + column, row: 0)
             }
         }
@@ -125,9 +130,8 @@ struct BarRow {
         let keptEnd = cells(values.kept, of: scale.capacity, width: inside)
         var filledEnd = cells(values.kept + values.filled, of: scale.capacity, width: inside)
         if values.filled > 0, filledEnd == keptEnd, filledEnd < inside { filledEnd += 1 }
-        paintSegments(Cell(glyphs.kept, style: palette.kept), until: keptEnd,
-                      then: Cell(glyphs.filled, style: palette.filled), until: filledEnd,
-                      width: inside, from: 0)
+        paintSegments([(Cell(glyphs.kept, style: palette.kept), keptEnd),
+                       (Cell(glyphs.filled, style: palette.filled), filledEnd)], width: inside, from: 0)
         grid.set(Cell(glyphs.capacityMarker, style: palette.capacityMarker), in: rect, column: inside, row: 0)
         let beyondTotal = values.irWork + values.overflow
         let clipped = beyondTotal > scale.beyond
@@ -139,22 +143,20 @@ struct BarRow {
             irEnd = min(irEnd, max(0, outside - reserve - 1))
             overflowEnd = max(overflowEnd, min(outside, irEnd + 1 + reserve))
         }
-        paintSegments(Cell(glyphs.irWork, style: palette.irWork), until: irEnd,
-                      then: Cell(glyphs.overflow, style: palette.overflow), until: overflowEnd,
-                      width: outside, from: inside + 1)
         // The recovered part of the overflow first, in its own colour and glyph; a part still lost
         // keeps at least one red cell.
         let overflowCells = min(overflowEnd, outside) - irEnd
+        var recoveredCells = 0
         if values.recovered > 0, values.overflow > 0, overflowCells > 0 {
-            var recoveredCells = cells(values.recovered, of: values.overflow, width: overflowCells)
-            if values.recovered < values.overflow { recoveredCells = min(recoveredCells, overflowCells - 1) }
-            for column in 0..<max(0, recoveredCells) {
-                grid.set(Cell(glyphs.recovered, style: palette.recovered), in: rect, column: inside + 1 + irEnd + column, row: 0)
-            }
+            recoveredCells = cells(values.recovered, of: values.overflow, width: overflowCells)
+            if !values.allRecovered { recoveredCells = min(recoveredCells, overflowCells - 1) }
         }
+        paintSegments([(Cell(glyphs.irWork, style: palette.irWork), irEnd),
+                       (Cell(glyphs.recovered, style: palette.recovered), irEnd + max(0, recoveredCells)),
+                       (Cell(glyphs.overflow, style: palette.overflow), overflowEnd)], width: outside, from: inside + 1)
         if clipped, outside > 0 {
             let style = values.overflow == 0 ? palette.irWork
-                : values.recovered >= values.overflow ? palette.recovered : palette.overflow
+                : values.allRecovered ? palette.recovered : palette.overflow
             grid.set(Cell(glyphs.clipped, style: style), in: rect, column: inside + outside, row: 0)
         }
     }

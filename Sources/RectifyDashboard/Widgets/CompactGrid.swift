@@ -10,7 +10,7 @@ enum CompactGrid {
     /// How an expert reads in the compact view: overflow when its demand as a whole exceeds its
     /// buffer (a few drops from one uneven source GPU alone do not mark it), else how full it is.
     static func classify(_ v: BarRow.Values) -> CellClass {
-        if v.overflow > 0, v.kept + v.overflow > v.capacity { return v.recovered >= v.overflow ? .recovered : .overflow }
+        if v.overflow > 0, v.kept + v.overflow > v.capacity { return v.allRecovered ? .recovered : .overflow }
         let used = v.kept + v.filled
         if used == 0 { return v.irWork > 0 ? .light : .idle }
         if used >= v.capacity { return .full }

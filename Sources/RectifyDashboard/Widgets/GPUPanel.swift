@@ -20,10 +20,8 @@ enum GPUPanel {
             BarRow.draw(values, expert: expert, columns: columns, scale: data.scale, in: rect.row(first),
                         into: &grid, theme: theme)
             for extra in 1..<rowsPerExpert {
-                let row = rect.row(first + extra)
-                let bar = Rect(x: row.x + columns.label + 1, y: row.y,
-                               width: min(columns.bar, max(0, row.width - columns.label - 1)), height: 1)
-                BarRow.drawBar(values, scale: data.scale, in: bar, into: &grid, theme: theme)
+                BarRow.drawBar(values, scale: data.scale, in: columns.barRect(in: rect.row(first + extra)), into: &grid,
+                               theme: theme)
             }
         }
         if rect.height >= 2 {
