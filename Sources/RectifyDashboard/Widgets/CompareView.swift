@@ -13,14 +13,14 @@ enum CompareView {
     static let figures: [Figure] = [
         Figure(label: "drop", step: { f, u in Format.percent(f.dropRate, unknown: u) },
                run: { t, u in Format.percent(t.dropRate, unknown: u) }),
-        Figure(label: "lost", step: { f, u in Format.percent(rate(f.unrecovered, f.requested), unknown: u) },
+        Figure(label: "lost", step: { f, u in Format.percent(f.lostRate, unknown: u) },
                run: { t, u in Format.percent(t.lostRate, unknown: u) }),
         Figure(label: "padding", step: { f, u in Format.percent(f.paddingRate, unknown: u) },
                run: { t, u in Format.percent(t.paddingRate, unknown: u) }),
         Figure(label: "recovered", step: { f, _ in Format.count(f.recovered) }, run: { t, u in t.recovered.map(Format.count) ?? u }),
         Figure(label: "IR tokens", step: { f, _ in Format.count(f.irTokens) }, run: { t, u in t.irTokens.map(Format.count) ?? u }),
         Figure(label: "filled", step: { f, _ in Format.count(f.filled) }, run: { t, u in t.filled.map(Format.count) ?? u }),
-        Figure(label: "covered", step: { f, u in Format.percent(rate(f.coveredTokens, f.tokens), unknown: u) },
+        Figure(label: "covered", step: { f, u in Format.percent(f.coverageRate, unknown: u) },
                run: { t, u in Format.percent(t.coverageRate, unknown: u) }),
         Figure(label: "cross-GPU", step: { f, _ in Format.count(f.crossGPU) }, run: { t, _ in Format.count(t.crossGPU) }),
         Figure(label: "imbalance", step: { f, u in Format.ratio(f.imbalance, unknown: u) },
@@ -33,8 +33,6 @@ enum CompareView {
         Figure(label: "IR rank", step: { f, u in Format.ratio(f.gateMass.meanIntraGPURank, unknown: u) },
                run: { t, u in Format.ratio(t.gateMass.meanIntraGPURank, unknown: u) }),
     ]
-
-    static func rate(_ part: Int, _ whole: Int) -> Double? { whole > 0 ? Double(part) / Double(whole) : nil }
 
     static let labelWidth = 10
     static let valueWidth = 7

@@ -304,7 +304,7 @@ enum SweepOverlay {
             let cursorColumn = canvas.cell(x: column(of: cursor, points: width), y: 0).column
             for row in 0..<plotHeight {
                 let x = plot.x + cursorColumn, y = plot.y + row
-                guard x >= 0, x < grid.width, y >= 0, y < grid.height else { continue }
+                guard grid.contains(x: x, y: y) else { continue }
                 var cell = grid[x, y]
                 cell.style.reverse = true
                 grid[x, y] = cell

@@ -37,6 +37,10 @@ public struct StepFigures: Sendable, Equatable {
     public var dropRate: Double? { FigureRates.rate(dropped, requested) }
     /// `residualPadding / slots`.
     public var paddingRate: Double? { FigureRates.rate(residualPadding, slots) }
+    /// `unrecovered / requested`: requests nobody computed in the end.
+    public var lostRate: Double? { FigureRates.rate(unrecovered, requested) }
+    /// `coveredTokens / tokens`.
+    public var coverageRate: Double? { FigureRates.rate(coveredTokens, tokens) }
 
     /// Per-GPU sums of a per-expert array (experts grouped by the GPU that holds them).
     public static func perGPU(_ perExpert: [Int], gpus: Int) -> [Int] {
