@@ -176,8 +176,8 @@ final class EngineCore {
         for mode in RectifyMode.allCases {
             guard let figures = analysis.figures(mode) else { continue }
             // The headline's step time: the cost model on this step's work (cheap: G x E sums).
-            let cost = StepWork(analysis: analysis, mode: mode, dispatch: preset.cost.dispatch)
-                .map { CostModel.estimate($0, settings: preset.cost) }
+            let cost = CostModel.estimate(StepWork(analysis: analysis, figures: figures, mode: mode,
+                                                   dispatch: preset.cost.dispatch), settings: preset.cost)
             modes[mode].record(figures, gpus: config.gpus, cost: cost)
         }
         if !rerouting { step += 1 }

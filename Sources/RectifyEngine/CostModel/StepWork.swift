@@ -42,6 +42,12 @@ extension StepWork {
     /// the real entries, so FR's filled slots cost traffic and compute.
     public init?(analysis: StepAnalysis, mode: RectifyMode, dispatch: DispatchMode = .padded) {
         guard let figures = analysis.figures(mode) else { return nil }
+        self.init(analysis: analysis, figures: figures, mode: mode, dispatch: dispatch)
+    }
+
+    /// The same, with `figures` the mode's figures already taken from `analysis` (callers that
+    /// hold them skip working them out again: a dozen arrays of E per mode and step).
+    public init(analysis: StepAnalysis, figures: StepFigures, mode: RectifyMode, dispatch: DispatchMode = .padded) {
         let config = analysis.config
         let pairs = config.gpus * config.experts
         var real = (0..<pairs).map { Int(analysis.keptPerGpuExpert[$0]) }

@@ -57,9 +57,9 @@ public struct StepEvaluation: Sendable {
             let work: StepWork
             switch scheme {
             case .rectify(let mode):
-                guard let analysis, let f = analysis.figures(mode),
-                      let modeWork = StepWork(analysis: analysis, mode: mode, dispatch: cost.dispatch) else { continue }
-                (figures, modeFigures, work) = (SchemeFigures(f), f, modeWork)
+                guard let analysis, let f = analysis.figures(mode) else { continue }
+                (figures, modeFigures, work) = (SchemeFigures(f), f,
+                                                StepWork(analysis: analysis, figures: f, mode: mode, dispatch: cost.dispatch))
             case .baseline(let mode):
                 guard let step = baselines.first(where: { $0.mode == mode }) else { continue }
                 (figures, modeFigures, work) = (step.figures, nil, StepWork(baseline: step, dispatch: cost.dispatch))
