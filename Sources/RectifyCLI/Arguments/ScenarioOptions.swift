@@ -19,7 +19,7 @@ enum ScenarioOptions {
     static let gate = OptionKey<GateNormalization>.choice("gate", "G", "Combination-weight normalisation: topk or softmax.")
     static let seed = OptionKey<UInt64>("seed", "S", "Seed of the synthetic workload.") { text, command throws(CLIError) in
         guard let seed = UInt64(text) else {
-            throw .usage(UsageError("invalid --seed \(UsageError.quoted(text)): expected a non-negative integer", command: command))
+            throw OptionKey<UInt64>.invalid("seed", text, ": expected a non-negative integer", command)
         }
         return seed
     }
@@ -155,8 +155,8 @@ enum ScenarioOptions {
             for word in text.split(separator: ",", omittingEmptySubsequences: false) {
                 guard let mode = RectifyMode(rawValue: String(word)) else {
                     let hint = Spelling.suggestion(for: String(word), in: RectifyMode.allCases.map(\.rawValue) + ["all"])
-                    throw .usage(UsageError("invalid --\(name) \(UsageError.quoted(word))\(hint): expected vanilla, ir, fr, ir+fr (comma-separated) or all",
-                                            command: command))
+                    throw OptionKey<[RectifyMode]>.invalid(name, String(word), "\(hint): expected vanilla, ir, fr, ir+fr (comma-separated) or all",
+                                                           command)
                 }
                 if !modes.contains(mode) { modes.append(mode) }
             }
